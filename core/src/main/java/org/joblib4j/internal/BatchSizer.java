@@ -1,0 +1,23 @@
+package org.joblib4j.internal;
+
+/** Decides how many tasks go in the next batch. Confined to the dispatcher thread. */
+interface BatchSizer {
+  /** Returns the size of the next batches. */
+  int batchSize();
+
+  /** Records that a batch of {@code size} tasks took {@code nanos} from dispatch to completion. */
+  void batchCompleted(int size, long nanos);
+
+  /** A sizer that never changes. */
+  static BatchSizer fixed(int size) {
+    return new BatchSizer() {
+      @Override
+      public int batchSize() {
+        return size;
+      }
+
+      @Override
+      public void batchCompleted(int s, long nanos) {}
+    };
+  }
+}

@@ -1,0 +1,177 @@
+package org.joblib4j.internal;
+
+import java.util.Iterator;
+import java.util.Set;
+import org.joblib4j.MmapMode;
+import org.joblib4j.Prefer;
+import org.joblib4j.Require;
+import org.joblib4j.Task;
+import org.joblib4j.spi.BackendFactory;
+import org.joblib4j.spi.BackendOptions;
+import org.joblib4j.spi.Capability;
+import org.joblib4j.spi.ParallelBackend;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Turns resolved settings into a backend and a running call. */
+public final class Calls {
+  /** The backend used when none is named: threads, as the JVM has no GIL. */
+  public static final String DEFAULT_BACKEND = "threading";
+
+  private static final Logger log = LoggerFactory.getLogger(Calls.class);
+
+  private Calls() {}
+
+  /**
+   * What a call will run on.
+   *
+   * @param backendName the backend's name as the user wrote it (or the default)
+   * @param factory the backend's factory
+   * @param nJobs the requested number of jobs, or null for the backend's default
+   * @param settings the effective settings
+   * @param nestingLevel 0 for a top-level call
+   */
+  public record Plan(
+      String backendName,
+      BackendFactory factory,
+      @Nullable Integer nJobs,
+      Settings settings,
+      int nestingLevel) {
+
+    /** Returns the options the backend is created with. */
+    public BackendOptions backendOptions() {
+      Long maxNbytes = settings.maxNbytes();
+      MmapMode mmap = settings.mmapMode();
+      Integer verbose = settings.verbose();
+      return new BackendOptions(
+          nJobs,
+          verbose != null ? verbose : 0,
+          settings.tempFolder(),
+          maxNbytes != null ? maxNbytes : BackendOptions.DEFAULT_MAX_NBYTES,
+          mmap != null ? mmap : MmapMode.READ_ONLY,
+          settings.timeout(),
+          nestingLevel);
+    }
+
+    /** Returns a new backend for this plan. */
+    public ParallelBackend createBackend() {
+      return factory.create(backendOptions());
+    }
+
+    /** Returns the effective number of workers {@code backend} gives this plan. */
+    public int nWorkers(ParallelBackend backend) {
+      int requested = nJobs != null ? nJobs : backend.defaultNJobs();
+      return Math.max(1, backend.effectiveNJobs(Checks.checkNJobs(requested)));
+    }
+
+    /** Returns joblib's name for the call, such as {@code Parallel(n_jobs=2)}. */
+    public String callName(ParallelBackend backend) {
+      int requested = nJobs != null ? nJobs : backend.defaultNJobs();
+      return "Parallel(n_jobs=" + requested + ")";
+    }
+  }
+
+  /**
+   * Resolves the backend and {@code nJobs} from the {@code explicit} settings of a {@code
+   * Parallel} and the {@code effective} ones (explicit, then scopes, properties, environment),
+   * with joblib's rules for {@code prefer} and {@code require}.
+   */
+  public static Plan plan(Settings explicit, Settings effective, int nestingLevel) {
+    Prefer prefer = effective.prefer();
+    Require require = effective.require();
+    Checks.requireArgument(
+        !(prefer == Prefer.PROCESSES && require == Require.SHARED_MEM),
+        "prefer(PROCESSES) and require(SHARED_MEM) are inconsistent settings: processes share no"
+            + " memory; drop one of them");
+    String named = effective.backend();
+    String name = named != null ? named : prefer == Prefer.PROCESSES ? "processes" : DEFAULT_BACKEND;
+    BackendFactory factory = BackendRegistry.lookup(name);
+    Integer nJobs = effective.nJobs();
+    if (require == Require.SHARED_MEM
+        && !factory.capabilities().contains(Capability.SHARED_MEMORY)) {
+      if (explicit.backend() != null) {
+        throw new IllegalArgumentException(
+            Checks.format(
+                "Backend \"%s\" does not support shared memory, which require(SHARED_MEM) asks"
+                    + " for: name a thread-based backend such as \"threading\", or drop"
+                    + " require(SHARED_MEM).",
+                name));
+      }
+      // joblib: a scope's process backend gives way to threads, and the scope's nJobs with it.
+      name = DEFAULT_BACKEND;
+      factory = BackendRegistry.lookup(name);
+      nJobs = explicit.nJobs();
+    }
+    return new Plan(name, factory, nJobs, effective, nestingLevel);
+  }
+
+  /**
+   * Starts a call of {@code plan} over {@code source}. With a {@code sessionBackend} the call
+   * runs on it and leaves it open; otherwise it creates a backend and closes it at the end.
+   */
+  public static <R> ResultIterator<R> start(
+      Plan plan,
+      @Nullable ParallelBackend sessionBackend,
+      Iterator<? extends Task<?>> source,
+      long totalTasks,
+      boolean ordered,
+      Runnable onEnd) {
+    Settings s = plan.settings();
+    int verbose = s.verbose() != null ? s.verbose() : 0;
+    if (sessionBackend == null && plan.nJobs() != null && plan.nJobs() == 1) {
+      // joblib's sequential path: no backend at all.
+      return new SequentialRun<>(
+          source, "Parallel(n_jobs=1)", plan.backendName(), verbose, s.progressListener(),
+          totalTasks, onEnd);
+    }
+    ParallelBackend backend = sessionBackend != null ? sessionBackend : plan.createBackend();
+    boolean owns = sessionBackend == null;
+    try {
+      int nWorkers = plan.nWorkers(backend);
+      String callName = plan.callName(backend);
+      Set<Capability> caps = plan.factory().capabilities();
+      if (s.timeout() != null && !caps.contains(Capability.TIMEOUT)) {
+        log.warn(
+            "The backend '{}' does not support timeout. You have set 'timeout={}' but it will"
+                + " not be used.",
+            plan.backendName(),
+            s.timeout());
+      }
+      if (nWorkers == 1) {
+        if (owns) {
+          backend.close();
+        }
+        return new SequentialRun<>(
+            source, callName, plan.backendName(), verbose, s.progressListener(), totalTasks,
+            onEnd);
+      }
+      boolean timeoutSupported = caps.contains(Capability.TIMEOUT);
+      Integer batchSize = s.batchSize();
+      String preDispatch = s.preDispatch();
+      Dispatcher.Options options =
+          new Dispatcher.Options(
+              callName,
+              plan.backendName(),
+              nWorkers,
+              ordered,
+              timeoutSupported ? s.timeout() : null,
+              batchSize != null ? batchSize : 0,
+              preDispatch != null ? preDispatch : PreDispatch.DEFAULT,
+              verbose,
+              totalTasks,
+              plan.nestingLevel(),
+              s.progressListener());
+      return new Dispatcher<>(source, backend, owns, options, onEnd);
+    } catch (RuntimeException | Error e) {
+      if (owns) {
+        try {
+          backend.close();
+        } catch (RuntimeException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+      }
+      throw e;
+    }
+  }
+}

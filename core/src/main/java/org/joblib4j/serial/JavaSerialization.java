@@ -1,0 +1,63 @@
+package org.joblib4j.serial;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.NotSerializableException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.ObjectStreamClass;
+import java.io.OutputStream;
+import org.jspecify.annotations.Nullable;
+
+/** Plain Java serialization, with classes resolved by a given class loader. */
+final class JavaSerialization extends Serializer {
+  @Override
+  public String name() {
+    return "java";
+  }
+
+  @Override
+  public void write(@Nullable Object value, OutputStream out) {
+    try {
+      ObjectOutputStream oos = new ObjectOutputStream(out);
+      oos.writeObject(value);
+      oos.flush();
+    } catch (NotSerializableException e) {
+      throw new SerializationException(
+          "Could not serialize "
+              + (value == null ? "null" : value.getClass().getName())
+              + ": "
+              + e.getMessage()
+              + " is not serializable. Make that class implement java.io.Serializable, mark the"
+              + " field transient, or create the value inside the task instead of capturing it.",
+          e);
+    } catch (IOException e) {
+      throw new SerializationException("Could not serialize: " + e, e);
+    }
+  }
+
+  @Override
+  public @Nullable Object read(InputStream in, ClassLoader loader) {
+    try {
+      ObjectInputStream ois =
+          new ObjectInputStream(in) {
+            @Override
+            protected Class<?> resolveClass(ObjectStreamClass desc)
+                throws IOException, ClassNotFoundException {
+              try {
+                return Class.forName(desc.getName(), false, loader);
+              } catch (ClassNotFoundException e) {
+                return super.resolveClass(desc);
+              }
+            }
+          };
+      return ois.readObject();
+    } catch (IOException | ClassNotFoundException e) {
+      throw new SerializationException(
+          "Could not read a value with Java serialization: "
+              + e
+              + ". Check that the reading JVM has the same classes on its class path.",
+          e);
+    }
+  }
+}
