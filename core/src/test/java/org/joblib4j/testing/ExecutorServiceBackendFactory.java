@@ -18,7 +18,7 @@ import org.joblib4j.spi.TaskBatch;
  * A complete backend over a plain {@link ExecutorService}, the SPI's proof: discovered through
  * this test module's {@code META-INF/services}, it passes the backend contract.
  */
-public final class ExecutorServiceBackendFactory implements BackendFactory {
+public class ExecutorServiceBackendFactory implements BackendFactory {
   /** Threads of this backend are named with this prefix, so tests can see where tasks ran. */
   public static final String THREAD_PREFIX = "executor-backend-";
 
