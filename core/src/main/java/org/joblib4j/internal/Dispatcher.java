@@ -431,6 +431,8 @@ public final class Dispatcher<R> implements ResultIterator<R> {
       return;
     }
     ended = true;
+    finished = true;
+    current = Collections.emptyIterator();
     inOrder.clear();
     doneUnordered.clear();
     readyBatches.clear();
