@@ -2,6 +2,7 @@ package org.joblib4j.examples;
 
 import static org.joblib4j.Delayed.delayed;
 
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,6 +17,7 @@ import org.joblib4j.MmapMode;
 import org.joblib4j.Parallel;
 import org.joblib4j.ParallelConfig;
 import org.joblib4j.Prefer;
+import org.joblib4j.ProgressBar;
 import org.joblib4j.Require;
 import org.joblib4j.TaskFailedException;
 import org.joblib4j.TaskTimeoutException;
@@ -189,6 +191,22 @@ public final class ParallelForLoops {
     List<Double> roots = new Parallel().nJobs(2).verbose(5)
         .run(IntStream.range(0, 1000).mapToObj(i -> delayed(Math::sqrt, (double) i)));
     // end:verbose
+    return roots;
+  }
+
+  /** A progress bar on standard error: live on a terminal, a line every 5 s elsewhere. */
+  public static List<Double> progressBar(PrintStream out) {
+    // snippet:progress-bar
+    List<Double> roots = new Parallel().nJobs(2)
+        .progressListener(new ProgressBar())       // on a terminal: a live bar, rate and ETA
+        .run(IntStream.range(0, 10_000).mapToObj(i -> delayed(Math::sqrt, (double) i)));
+
+    // lines to a stream of your choice, at most one a second
+    new Parallel().nJobs(2)
+        .progressListener(new ProgressBar(out, Duration.ofSeconds(1)))
+        .run(IntStream.range(0, 10_000).mapToObj(i -> delayed(Math::sqrt, (double) i)));
+    // [Parallel(n_jobs=2)]: done 10000/10000 tasks (100%) | 412000.3 tasks/s | elapsed 00:00
+    // end:progress-bar
     return roots;
   }
 

@@ -82,6 +82,16 @@ class ParallelForLoopsTest {
   }
 
   @Test
+  void progressBar_writesTheFinishLineToTheGivenStream() {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    assertThat(ParallelForLoops.progressBar(
+            new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8)))
+        .hasSize(10_000);
+    assertThat(bytes.toString(java.nio.charset.StandardCharsets.UTF_8))
+        .contains("[Parallel(n_jobs=2)]: done 10000/10000 tasks (100%)");
+  }
+
+  @Test
   void scopes_innerScopeOverridesNJobsAndKeepsTheBackend() {
     assertThat(ParallelForLoops.scopes()).contains("threading").contains("nJobs=1");
   }
