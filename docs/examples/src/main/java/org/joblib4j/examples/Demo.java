@@ -60,6 +60,7 @@ public final class Demo {
       timed("generator (stream), first result then the rest", () -> generator(backend));
       timed("sharedmem: require(SHARED_MEM) adds to a shared Set", () -> sharedMem(backend));
       timed("a reused session (joblib's accumulate loop)", () -> accumulate(backend));
+      timed("verbose(5): 1,000 tasks, number of results", () -> verbose(backend).size());
     }
     out.println();
     out.println("== Memory and persistence");
@@ -118,6 +119,15 @@ public final class Demo {
           .run(IntStream.range(0, 5).mapToObj(i -> delayed(() -> shared.add(i))));
     }
     return new TreeSet<>(shared);
+  }
+
+  /** joblib's progress lines (verbose=5) for a call of 1,000 tasks. */
+  static List<Double> verbose(String backend) {
+    return new Parallel()
+        .backend(backend)
+        .nJobs(2)
+        .verbose(5)
+        .run(IntStream.range(0, 1000).mapToObj(i -> delayed(Math::sqrt, (double) i)));
   }
 
   /**
