@@ -29,11 +29,10 @@ final class HadoopStore implements StoreBackend {
 
   /*
    * Design note: FileSystem.rename is atomic on HDFS but, unlike POSIX rename, does not replace
-   * an existing target. When the target exists, another writer finished the same entry first;
-   * its content is equivalent, so this writer drops its own file unless it must replace it
-   * (a forced recomputation or a corrupted entry): then the old file is deleted and the rename
-   * retried. In that short window a reader sees no file, which is a cache miss, never a
-   * partial read.
+   * an existing target. When the target exists (another writer finished the same entry first,
+   * or the entry is being replaced after a forced recomputation or a corrupted read), the old
+   * file is deleted and the rename retried. In that short window a reader finds no file, which
+   * is a cache miss, never a partial read.
    */
 
   private final URI location;

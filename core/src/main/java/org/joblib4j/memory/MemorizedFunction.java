@@ -13,6 +13,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.joblib4j.SerializableBiFunction;
 import org.joblib4j.SerializableCallable;
@@ -42,12 +44,13 @@ public final class MemorizedFunction<R> implements Serializable {
 
   /*
    * Design note: a call hashes its arguments, checks the function's code hash, then reads
-   * <function>/<argument hash>/output. The code check reads func_code.txt once per instance and
-   * then only after some cache in this JVM was cleared (GENERATION counts clears), so a hit
-   * costs one hash, one file read and one access-time update. There are no locks: two callers
-   * may compute the same entry, and the last rename wins (joblib does the same). An entry is
-   * served only when its output file exists; the output is written before metadata.json, and
-   * every file lands by an atomic rename, so a reader never sees a partial file and a writer
+   * <function>/<argument hash>/output. The code check reads func_code.txt once per function and
+   * location in this JVM (CHECKED), and again only after a cache in this JVM was cleared
+   * (GENERATION counts clears) or another version of the function was seen, so a hit costs one
+   * hash, one file read and one access-time update. There are no locks: two callers may compute
+   * the same entry, and the last rename wins (joblib does the same). An entry is served only
+   * when its output file exists; the output is written before metadata.json, and every file
+   * lands by an atomic rename, so a reader never sees a partial file and a writer
    * killed at any point leaves at most a temporary file that no reader opens.
    *
    * Code-change checks are per process: if two processes with different versions of a function
@@ -57,6 +60,12 @@ public final class MemorizedFunction<R> implements Serializable {
   static final AtomicInteger GENERATION = new AtomicInteger(1);
   private static final Object MISS = new Object();
 
+  /** Code already checked in this JVM, by location and function id, with the generation. */
+  private static final ConcurrentMap<String, CheckedCode> CHECKED = new ConcurrentHashMap<>();
+
+  /** A function's code line as checked against the store, and the generation of that check. */
+  private record CheckedCode(String code, int generation) {}
+
   private final Memory memory;
   private final Serializable function;
   private final int arity;
@@ -64,7 +73,6 @@ public final class MemorizedFunction<R> implements Serializable {
   private final @Nullable String name;
   private final @Nullable CacheValidation validation;
   private transient volatile @Nullable FunctionIdentity identity;
-  private transient volatile int checkedGeneration;
 
   MemorizedFunction(
       Memory memory,
@@ -357,7 +365,9 @@ public final class MemorizedFunction<R> implements Serializable {
 
   private void checkCode(StoreBackend store, FunctionIdentity id) {
     int generation = GENERATION.get();
-    if (checkedGeneration == generation) {
+    String key = store.location() + "\n" + id.id();
+    CheckedCode checked = CHECKED.get(key);
+    if (checked != null && checked.generation() == generation && checked.code().equals(id.code())) {
       return;
     }
     String codePath = id.id() + "/" + Memory.CODE;
@@ -386,7 +396,7 @@ public final class MemorizedFunction<R> implements Serializable {
       CacheLog.warn(prefix(store, id) + "Could not check or record the code of " + id.id()
           + " in " + store.location(), e);
     }
-    checkedGeneration = generation;
+    CHECKED.put(key, new CheckedCode(id.code(), generation));
   }
 
   private static void writeCode(StoreBackend store, FunctionIdentity id) throws IOException {
