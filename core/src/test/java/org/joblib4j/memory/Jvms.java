@@ -12,6 +12,11 @@ final class Jvms {
   private Jvms() {}
 
   static Process start(Path log, Class<?> main, String... args) throws IOException {
+    return start(log, List.of(), main, args);
+  }
+
+  static Process start(Path log, List<String> jvmOptions, Class<?> main, String... args)
+      throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-cp");
@@ -23,6 +28,7 @@ final class Jvms {
     command.add("--add-opens=java.base/java.lang=ALL-UNNAMED");
     command.add("--add-opens=java.base/java.util=ALL-UNNAMED");
     command.add("--add-opens=java.base/java.nio=ALL-UNNAMED");
+    command.addAll(jvmOptions);
     command.add(main.getName());
     command.addAll(Arrays.asList(args));
     ProcessBuilder pb = new ProcessBuilder(command);

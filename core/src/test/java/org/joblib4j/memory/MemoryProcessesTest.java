@@ -35,11 +35,16 @@ class MemoryProcessesTest {
     Files.write(file, Serializer.byName("java").toBytes(shelved));
 
     Path log = dir.resolve("child.log");
-    Process child = Jvms.start(log, CacheChild.class, "shelved", file.toString());
+    Path classes = dir.resolve("classes.log");
+    Process child = Jvms.start(log, List.of("-Xlog:class+load=info:file=" + classes),
+        CacheChild.class, "shelved", file.toString());
 
     assertThat(child.waitFor(45, TimeUnit.SECONDS)).isTrue();
     assertThat(Files.readString(log)).contains("VALUE 42 CALLS 0");
     assertThat(child.exitValue()).isZero();
+    // A program with a local location never loads Hadoop.
+    assertThat(Files.readString(classes)).contains("org.joblib4j.memory.LocalStore")
+        .doesNotContain("org.apache.hadoop").doesNotContain("HadoopStore");
   }
 
   @Test
