@@ -43,7 +43,7 @@ record FunctionIdentity(
             if (in == null) {
               return "no-class-file:" + name;
             }
-            return Persistence.hash(in.readAllBytes());
+            return ResultFiles.hash((Object) in.readAllBytes());
           } catch (IOException e) {
             return "unreadable-class-file:" + name;
           }

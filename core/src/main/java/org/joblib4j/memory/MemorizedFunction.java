@@ -211,8 +211,16 @@ public final class MemorizedFunction<R> implements Serializable {
       return invoke(args);
     }
     FunctionIdentity id = identity();
+    String item;
+    try {
+      item = item(id, args);
+    } catch (RuntimeException e) {
+      CacheLog.warn(prefix(store, id) + "Cannot hash the arguments of " + signature(id, args)
+          + ", so the result is computed and not cached. Pass arguments that Joblib.hash"
+          + " accepts, or ignore this one with cacheOptions().ignore(position)", e);
+      return invoke(args);
+    }
     checkCode(store, id);
-    String item = item(id, args);
     Object hit = load(store, id, item, args);
     if (hit != MISS) {
       return (R) hit;
@@ -230,9 +238,10 @@ public final class MemorizedFunction<R> implements Serializable {
     Object value;
     try {
       value = read(store, output);
-    } catch (NoSuchFileException e) {
-      return MISS;
     } catch (IOException | RuntimeException | LinkageError e) {
+      if (ResultFiles.isMissing(e)) {
+        return MISS;
+      }
       CacheLog.warn(
           prefix(store, id) + "Exception while loading results for "
               + signature(id, args) + " from " + store.location() + "/" + output
@@ -260,10 +269,10 @@ public final class MemorizedFunction<R> implements Serializable {
   private @Nullable Object read(StoreBackend store, String path) throws IOException {
     Optional<Path> local = store.localFile(path);
     if (local.isPresent()) {
-      return Persistence.load(local.get(), memory.mmapModeValue());
+      return ResultFiles.load(local.get(), memory.mmapModeValue());
     }
     try (InputStream in = store.openRead(path)) {
-      return Persistence.load(in);
+      return ResultFiles.load(in);
     }
   }
 
@@ -327,7 +336,7 @@ public final class MemorizedFunction<R> implements Serializable {
       if (verbose > 10) {
         CacheLog.info("Persisting in " + store.location() + "/" + item);
       }
-      long size = store.writeAtomically(output, out -> Persistence.dump(value, out));
+      long size = store.writeAtomically(output, out -> ResultFiles.dump(value, out, memory.compressionValue()));
       Duration duration = Duration.ofNanos(System.nanoTime() - start);
       Instant now = Instant.now();
       CacheMetadata metadata =
@@ -423,7 +432,7 @@ public final class MemorizedFunction<R> implements Serializable {
         parts[n++] = args[i];
       }
     }
-    return Persistence.hash(parts);
+    return ResultFiles.hash(parts);
   }
 
   private Map<String, String> inputArgs(FunctionIdentity id, @Nullable Object[] args) {

@@ -3,7 +3,6 @@ package org.joblib4j.memory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Serializable;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.NoSuchElementException;
 import java.util.Optional;
@@ -76,10 +75,10 @@ public final class MemorizedResult<R> implements Serializable {
       Object v;
       Optional<Path> local = store.localFile(output);
       if (local.isPresent()) {
-        v = Persistence.load(local.get(), m.mmapModeValue());
+        v = ResultFiles.load(local.get(), m.mmapModeValue());
       } else {
         try (InputStream in = store.openRead(output)) {
-          v = Persistence.load(in);
+          v = ResultFiles.load(in);
         }
       }
       try {
@@ -88,11 +87,12 @@ public final class MemorizedResult<R> implements Serializable {
         // The access time only orders eviction.
       }
       return (R) v;
-    } catch (NoSuchFileException e) {
-      throw new NoSuchElementException(
-          "Non-existing item (may have been cleared): " + store.location() + "/" + output
-              + " does not exist. Call the function again to recompute it.");
     } catch (IOException | RuntimeException e) {
+      if (ResultFiles.isMissing(e)) {
+        throw new NoSuchElementException(
+            "Non-existing item (may have been cleared): " + store.location() + "/" + output
+                + " does not exist. Call the function again to recompute it.");
+      }
       throw new JoblibException(
           "Error while trying to load a MemorizedResult's value. It seems that this folder is"
               + " corrupted: " + store.location() + "/" + functionId + "/" + argumentHash

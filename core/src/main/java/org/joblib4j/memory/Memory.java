@@ -20,6 +20,7 @@ import org.joblib4j.SerializableFunction4;
 import org.joblib4j.SerializableSupplier;
 import org.joblib4j.Task;
 import org.joblib4j.internal.Checks;
+import org.joblib4j.persist.Compression;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -60,6 +61,8 @@ public final class Memory implements Serializable {
   private final @Nullable StoreBackend store;
   private final int verbose;
   private final MmapMode mmapMode;
+  private final Compression.Codec codec;
+  private final int level;
   private final @Nullable Long bytesLimit;
   private final long timestamp;
 
@@ -84,18 +87,21 @@ public final class Memory implements Serializable {
 
   /** Creates a memory that caches in {@code store}; {@code null} disables caching. */
   public Memory(@Nullable StoreBackend store) {
-    this(store, 1, MmapMode.NONE, null, System.currentTimeMillis());
+    this(store, 1, MmapMode.NONE, Compression.NONE, null, System.currentTimeMillis());
   }
 
   private Memory(
       @Nullable StoreBackend store,
       int verbose,
       MmapMode mmapMode,
+      Compression compression,
       @Nullable Long bytesLimit,
       long timestamp) {
     this.store = store;
     this.verbose = verbose;
     this.mmapMode = Objects.requireNonNull(mmapMode, "mmapMode");
+    this.codec = compression.codec();
+    this.level = compression.level();
     this.bytesLimit = bytesLimit;
     this.timestamp = timestamp;
   }
@@ -107,7 +113,7 @@ public final class Memory implements Serializable {
    */
   public Memory verbose(int verbose) {
     Checks.requireArgument(verbose >= 0, "verbose must be >= 0, got %d", verbose);
-    return new Memory(store, verbose, mmapMode, bytesLimit, timestamp);
+    return new Memory(store, verbose, mmapMode, compressionValue(), bytesLimit, timestamp);
   }
 
   /**
@@ -115,7 +121,26 @@ public final class Memory implements Serializable {
    * uncompressed results), also on the computing call, as joblib's {@code mmap_mode} does.
    */
   public Memory mmapMode(MmapMode mmapMode) {
-    return new Memory(store, verbose, mmapMode, bytesLimit, timestamp);
+    warnIfCompressedAndMapped(compressionValue(), mmapMode);
+    return new Memory(store, verbose, mmapMode, compressionValue(), bytesLimit, timestamp);
+  }
+
+  /**
+   * Returns a memory that writes results with {@code compression} (joblib's {@code compress});
+   * {@link Compression#NONE} by default. Compressed results are read into the heap, never
+   * memory-mapped.
+   */
+  public Memory compression(Compression compression) {
+    Objects.requireNonNull(compression, "compression");
+    warnIfCompressedAndMapped(compression, mmapMode);
+    return new Memory(store, verbose, mmapMode, compression, bytesLimit, timestamp);
+  }
+
+  private static void warnIfCompressedAndMapped(Compression compression, MmapMode mmapMode) {
+    if (compression.codec() != Compression.Codec.NONE && mmapMode != MmapMode.NONE) {
+      CacheLog.warn("Compressed results cannot be memmapped: results compressed with "
+          + compression + " are read into the heap, mmapMode " + mmapMode + " is ignored", null);
+    }
   }
 
   /**
@@ -124,7 +149,7 @@ public final class Memory implements Serializable {
    */
   public Memory bytesLimit(long bytesLimit) {
     Checks.requireArgument(bytesLimit >= 0, "bytesLimit must be >= 0, got %d", bytesLimit);
-    return new Memory(store, verbose, mmapMode, bytesLimit, timestamp);
+    return new Memory(store, verbose, mmapMode, compressionValue(), bytesLimit, timestamp);
   }
 
   /** Returns the cache location, or empty when caching is disabled. */
@@ -325,6 +350,10 @@ public final class Memory implements Serializable {
 
   MmapMode mmapModeValue() {
     return mmapMode;
+  }
+
+  Compression compressionValue() {
+    return Compression.of(codec, level);
   }
 
   long timestamp() {
