@@ -6,6 +6,7 @@ import static org.joblib4j.Delayed.delayed;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,10 +21,12 @@ import java.util.NoSuchElementException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
+import org.joblib4j.MmapMode;
 import org.joblib4j.Parallel;
 import org.joblib4j.SerializableBiFunction;
 import org.joblib4j.SerializableFunction;
 import org.joblib4j.SerializableSupplier;
+import org.joblib4j.persist.Compression;
 import org.joblib4j.serial.Serializer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -427,6 +430,71 @@ class MemoryTest {
         .isEqualTo("org.joblib4j.memory.MemoryTest.plusOne");
     assertThat(memory.cacheOptions().name("renamed").memorize(cached).functionId())
         .isEqualTo("renamed");
+  }
+
+  static ByteBuffer ramp(Integer n) {
+    calls.incrementAndGet();
+    ByteBuffer b = ByteBuffer.allocate(n);
+    for (int i = 0; i < n; i++) {
+      b.put(i, (byte) i);
+    }
+    return b;
+  }
+
+  static int zeros(Integer n) {
+    calls.incrementAndGet();
+    return n;
+  }
+
+  @Test
+  void compression_zstd_storesSmallerOutputAndReadsItBack() throws IOException {
+    SerializableFunction<Integer, ByteBuffer> plain =
+        new Memory(dir.resolve("plain")).verbose(0).cache(MemoryTest::ramp);
+    SerializableFunction<Integer, ByteBuffer> packed =
+        new Memory(dir.resolve("packed")).verbose(0)
+            .compression(Compression.of(Compression.Codec.ZSTD, 3)).cache(MemoryTest::ramp);
+
+    ByteBuffer expected = ramp(1 << 20);
+    assertThat(packed.apply(1 << 20)).isEqualTo(expected);
+    assertThat(packed.apply(1 << 20)).isEqualTo(expected);
+    plain.apply(1 << 20);
+    assertThat(calls).hasValue(3);
+    assertThat(Files.size(outputs(dir.resolve("packed")).get(0)))
+        .isLessThan(Files.size(outputs(dir.resolve("plain")).get(0)) / 10);
+  }
+
+  @Test
+  void mmapMode_readOnly_resultsAreMappedAlsoOnTheComputingCall() {
+    SerializableFunction<Integer, ByteBuffer> ramp =
+        new Memory(dir).verbose(0).mmapMode(MmapMode.READ_ONLY).cache(MemoryTest::ramp);
+
+    ByteBuffer computed = ramp.apply(1 << 20);
+    ByteBuffer loaded = ramp.apply(1 << 20);
+
+    assertThat(calls).hasValue(1);
+    assertThat(computed.isReadOnly()).isTrue();
+    assertThat(loaded.isReadOnly()).isTrue();
+    assertThat(loaded.isDirect()).isTrue();
+    assertThat(loaded).isEqualTo(ramp(1 << 20));
+  }
+
+  @Test
+  void cache_unhashableArgument_computesWithWarning() {
+    SerializableBiFunction<Integer, Thread, Integer> f =
+        new Memory(dir).verbose(0).cache((Integer n, Thread t) -> zeros(n));
+
+    String warnings;
+    try (Stderr err = new Stderr()) {
+      assertThat(f.apply(3, Thread.currentThread())).isEqualTo(3);
+      warnings = err.text();
+    }
+    assertThat(warnings).contains("Cannot hash the arguments of");
+    SerializableBiFunction<Integer, Thread, Integer> ignoring =
+        new Memory(dir).verbose(0).cacheOptions().ignore(1)
+            .cache((Integer n, Thread t) -> zeros(n));
+    ignoring.apply(3, Thread.currentThread());
+    ignoring.apply(3, new Thread());
+    assertThat(calls).hasValue(2);
   }
 
   static List<Path> outputs(Path location) throws IOException {
