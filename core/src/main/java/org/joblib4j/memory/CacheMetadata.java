@@ -11,8 +11,8 @@ import java.util.Objects;
  *
  * @param duration how long computing and storing the result took
  * @param time when the result was stored
- * @param inputArgs a short description of each argument, by name ({@code arg0}, {@code arg1},
- *     ..., and {@code captured0}, ... for values the function captured)
+ * @param inputArgs a short description of each argument, by name ({@code arg0}, {@code arg1}, ...,
+ *     and {@code captured0}, ... for values the function captured)
  * @param size the size of the stored output, in bytes
  * @param lastAccess when the entry was written; reading it later updates the output file's access
  *     time, which {@link Memory#reduceSize} uses

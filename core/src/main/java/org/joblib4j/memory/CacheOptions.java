@@ -46,8 +46,8 @@ public final class CacheOptions {
   }
 
   /**
-   * Returns these options with the arguments at {@code positions} (0 is the first) left out of
-   * the cache key: calls that differ only there share one cached result.
+   * Returns these options with the arguments at {@code positions} (0 is the first) left out of the
+   * cache key: calls that differ only there share one cached result.
    */
   public CacheOptions ignore(int... positions) {
     return new CacheOptions(memory, positions.clone(), name, validation);
@@ -60,8 +60,8 @@ public final class CacheOptions {
   public CacheOptions name(String name) {
     Objects.requireNonNull(name, "name");
     if (name.isBlank()) {
-      throw new IllegalArgumentException("name must not be blank; give a folder name such as"
-          + " \"square\"");
+      throw new IllegalArgumentException(
+          "name must not be blank; give a folder name such as" + " \"square\"");
     }
     return new CacheOptions(memory, ignore, name, validation);
   }
@@ -93,8 +93,7 @@ public final class CacheOptions {
   }
 
   /** Returns {@code f} with its results cached. */
-  public <A, B, C, R> SerializableFunction3<A, B, C, R> cache(
-      SerializableFunction3<A, B, C, R> f) {
+  public <A, B, C, R> SerializableFunction3<A, B, C, R> cache(SerializableFunction3<A, B, C, R> f) {
     if (memory.store() == null) {
       return f;
     }

@@ -10,8 +10,8 @@ import org.joblib4j.internal.Checks;
  * Decides whether a cached result may still be served, from its {@link CacheMetadata} (joblib's
  * {@code cache_validation_callback}). A result found invalid is recomputed and replaced.
  *
- * <p>Called on the thread that calls the cached function, before the result is read. A
- * validation that throws is logged and counts as invalid.
+ * <p>Called on the thread that calls the cached function, before the result is read. A validation
+ * that throws is logged and counts as invalid.
  */
 @FunctionalInterface
 public interface CacheValidation extends Serializable {

@@ -8,8 +8,8 @@ import org.joblib4j.internal.Lambdas;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Who a cached function is: its folder name, its implementing class and method (from the
- * serialized lambda), the values it captured, and a hash of its code.
+ * Who a cached function is: its folder name, its implementing class and method (from the serialized
+ * lambda), the values it captured, and a hash of its code.
  *
  * @param id the function's folder name
  * @param qualifiedName the implementing class and method, {@code org.example.MyMath.square}
@@ -97,8 +97,13 @@ record FunctionIdentity(
     for (int i = 0; i < name.length(); i++) {
       char c = name.charAt(i);
       boolean safe =
-          (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-              || c == '.' || c == '_' || c == '-' || c == '$';
+          (c >= 'a' && c <= 'z')
+              || (c >= 'A' && c <= 'Z')
+              || (c >= '0' && c <= '9')
+              || c == '.'
+              || c == '_'
+              || c == '-'
+              || c == '$';
       sb.append(safe ? c : '_');
     }
     String s = sb.toString();
@@ -106,9 +111,14 @@ record FunctionIdentity(
   }
 
   /** Formats the content of {@code func_code.txt}. */
-  private static String codeLine(
-      String implClass, String method, String signature, String hash) {
-    return "# joblib4j function code\nclass: " + implClass + "\nmethod: " + method + signature
-        + "\ncode hash: " + hash + "\n";
+  private static String codeLine(String implClass, String method, String signature, String hash) {
+    return "# joblib4j function code\nclass: "
+        + implClass
+        + "\nmethod: "
+        + method
+        + signature
+        + "\ncode hash: "
+        + hash
+        + "\n";
   }
 }

@@ -20,9 +20,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A store on any Hadoop {@link FileSystem} ({@code hdfs://}, {@code s3a://}, ...). Files are
- * written to a unique temporary name and moved into place with {@link FileSystem#rename}. This
- * is the only class of the package that touches Hadoop; it is loaded only for locations that are
- * not local. This class is thread-safe.
+ * written to a unique temporary name and moved into place with {@link FileSystem#rename}. This is
+ * the only class of the package that touches Hadoop; it is loaded only for locations that are not
+ * local. This class is thread-safe.
  */
 final class HadoopStore implements StoreBackend {
   private static final long serialVersionUID = 1L;
@@ -50,8 +50,12 @@ final class HadoopStore implements StoreBackend {
       store.fs();
     } catch (IOException e) {
       throw new IllegalArgumentException(
-          "Cannot open the cache location " + location + ": " + e.getMessage()
-              + ". Check the URI and that the file system is reachable.", e);
+          "Cannot open the cache location "
+              + location
+              + ": "
+              + e.getMessage()
+              + ". Check the URI and that the file system is reachable.",
+          e);
     }
     return store;
   }

@@ -28,8 +28,8 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A store on a local file system, through {@code java.nio}: the fast path. Files are written to
- * a unique temporary name and moved into place with {@link StandardCopyOption#ATOMIC_MOVE}. This
+ * A store on a local file system, through {@code java.nio}: the fast path. Files are written to a
+ * unique temporary name and moved into place with {@link StandardCopyOption#ATOMIC_MOVE}. This
  * class is thread-safe.
  */
 final class LocalStore implements StoreBackend {
@@ -125,8 +125,11 @@ final class LocalStore implements StoreBackend {
     Path gitignore = Path.of(location).resolve(".gitignore");
     if (!Files.exists(gitignore)) {
       try {
-        Files.write(gitignore, Stores.GITIGNORE.getBytes(StandardCharsets.UTF_8),
-            StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        Files.write(
+            gitignore,
+            Stores.GITIGNORE.getBytes(StandardCharsets.UTF_8),
+            StandardOpenOption.CREATE_NEW,
+            StandardOpenOption.WRITE);
       } catch (FileAlreadyExistsException e) {
         // Another process wrote it first: it is never overwritten.
       }

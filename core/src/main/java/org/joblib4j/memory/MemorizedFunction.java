@@ -28,10 +28,10 @@ import org.joblib4j.internal.Describe;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A function whose results are cached on disk by a {@link Memory} (joblib's {@code
- * MemorizedFunc}), with arguments passed as an array. {@link Memory#cache} wraps one of these in
- * the function's own type; {@link Memory#memorize} returns it for the extra operations: {@link
- * #callAndShelve}, {@link #checkCallInCache}, {@link #call} and {@link #clear}.
+ * A function whose results are cached on disk by a {@link Memory} (joblib's {@code MemorizedFunc}),
+ * with arguments passed as an array. {@link Memory#cache} wraps one of these in the function's own
+ * type; {@link Memory#memorize} returns it for the extra operations: {@link #callAndShelve}, {@link
+ * #checkCallInCache}, {@link #call} and {@link #clear}.
  *
  * <p>Exceptions thrown by the function propagate unchanged and are never cached. It is {@link
  * Serializable}, so a cached function can run in worker JVMs and Spark executors that share the
@@ -119,8 +119,8 @@ public final class MemorizedFunction<R> implements Serializable {
   }
 
   /**
-   * Computes the function for {@code args} whether or not a result is cached, stores the result
-   * in place of any cached one, and returns it (joblib's {@code call}).
+   * Computes the function for {@code args} whether or not a result is cached, stores the result in
+   * place of any cached one, and returns it (joblib's {@code call}).
    */
   @SuppressWarnings("unchecked")
   public @Nullable R call(@Nullable Object... args) {
@@ -135,10 +135,10 @@ public final class MemorizedFunction<R> implements Serializable {
   }
 
   /**
-   * Makes sure the result for {@code args} is in the cache, computing it if needed, and returns
-   * a reference to it instead of the value (joblib's {@code call_and_shelve}). A cached result is
-   * not read. When caching is disabled or the result could not be stored, the reference holds the
-   * value in memory.
+   * Makes sure the result for {@code args} is in the cache, computing it if needed, and returns a
+   * reference to it instead of the value (joblib's {@code call_and_shelve}). A cached result is not
+   * read. When caching is disabled or the result could not be stored, the reference holds the value
+   * in memory.
    */
   public MemorizedResult<R> callAndShelve(@Nullable Object... args) {
     checkArguments(args);
@@ -198,8 +198,11 @@ public final class MemorizedFunction<R> implements Serializable {
   @Override
   public String toString() {
     StoreBackend store = memory.store();
-    return "MemorizedFunction(func=" + identity().qualifiedName() + ", location="
-        + (store == null ? "None" : store.location()) + ")";
+    return "MemorizedFunction(func="
+        + identity().qualifiedName()
+        + ", location="
+        + (store == null ? "None" : store.location())
+        + ")";
   }
 
   // ---- the cached call ---------------------------------------------------------------------
@@ -215,9 +218,13 @@ public final class MemorizedFunction<R> implements Serializable {
     try {
       item = item(id, args);
     } catch (RuntimeException e) {
-      CacheLog.warn(prefix(store, id) + "Cannot hash the arguments of " + signature(id, args)
-          + ", so the result is computed and not cached. Pass arguments that Joblib.hash"
-          + " accepts, or ignore this one with cacheOptions().ignore(position)", e);
+      CacheLog.warn(
+          prefix(store, id)
+              + "Cannot hash the arguments of "
+              + signature(id, args)
+              + ", so the result is computed and not cached. Pass arguments that Joblib.hash"
+              + " accepts, or ignore this one with cacheOptions().ignore(position)",
+          e);
       return invoke(args);
     }
     checkCode(store, id);
@@ -243,8 +250,13 @@ public final class MemorizedFunction<R> implements Serializable {
         return MISS;
       }
       CacheLog.warn(
-          prefix(store, id) + "Exception while loading results for "
-              + signature(id, args) + " from " + store.location() + "/" + output
+          prefix(store, id)
+              + "Exception while loading results for "
+              + signature(id, args)
+              + " from "
+              + store.location()
+              + "/"
+              + output
               + "; computing it again",
           e);
       return MISS;
@@ -296,8 +308,13 @@ public final class MemorizedFunction<R> implements Serializable {
     try {
       return v.isValid(metadata.get());
     } catch (RuntimeException e) {
-      CacheLog.warn(prefix(store, id) + "The cache validation " + v + " threw; the cached result"
-          + " counts as invalid", e);
+      CacheLog.warn(
+          prefix(store, id)
+              + "The cache validation "
+              + v
+              + " threw; the cached result"
+              + " counts as invalid",
+          e);
       return false;
     }
   }
@@ -336,11 +353,12 @@ public final class MemorizedFunction<R> implements Serializable {
       if (verbose > 10) {
         CacheLog.info("Persisting in " + store.location() + "/" + item);
       }
-      long size = store.writeAtomically(output, out -> ResultFiles.dump(value, out, memory.compressionValue()));
+      long size =
+          store.writeAtomically(
+              output, out -> ResultFiles.dump(value, out, memory.compressionValue()));
       Duration duration = Duration.ofNanos(System.nanoTime() - start);
       Instant now = Instant.now();
-      CacheMetadata metadata =
-          new CacheMetadata(duration, now, inputArgs(id, args), size, now);
+      CacheMetadata metadata = new CacheMetadata(duration, now, inputArgs(id, args), size, now);
       byte[] json = MetadataJson.write(metadata, id.qualifiedName());
       store.writeAtomically(item + "/" + Memory.METADATA, out -> out.write(json));
       if (!store.exists(id.id() + "/" + Memory.CODE)) {
@@ -349,8 +367,13 @@ public final class MemorizedFunction<R> implements Serializable {
       stored = true;
     } catch (IOException | RuntimeException | LinkageError e) {
       CacheLog.warn(
-          prefix(store, id) + "Unable to cache to disk: the result of " + signature(id, args)
-              + " is returned but not stored in " + store.location() + " (" + e
+          prefix(store, id)
+              + "Unable to cache to disk: the result of "
+              + signature(id, args)
+              + " is returned but not stored in "
+              + store.location()
+              + " ("
+              + e
               + "). Check that the location is writable and has free space",
           e);
     }
@@ -358,13 +381,18 @@ public final class MemorizedFunction<R> implements Serializable {
     if (verbose > 0) {
       CacheLog.timing(id.shortName(), "", seconds);
     }
-    if (stored && memory.mmapModeValue() != org.joblib4j.MmapMode.NONE
+    if (stored
+        && memory.mmapModeValue() != org.joblib4j.MmapMode.NONE
         && store.localFile(output).isPresent()) {
       try {
         return new Computed(read(store, output), true);
       } catch (IOException | RuntimeException e) {
-        CacheLog.warn(prefix(store, id) + "Could not map the stored result of "
-            + signature(id, args) + "; returning it from memory", e);
+        CacheLog.warn(
+            prefix(store, id)
+                + "Could not map the stored result of "
+                + signature(id, args)
+                + "; returning it from memory",
+            e);
       }
     }
     return new Computed(value, stored);
@@ -393,7 +421,11 @@ public final class MemorizedFunction<R> implements Serializable {
         writeCode(store, id);
       } else if (!stored.equals(id.code())) {
         CacheLog.warn(
-            prefix(store, id) + "Function " + id.shortName() + " (identified by " + id.id()
+            prefix(store, id)
+                + "Function "
+                + id.shortName()
+                + " (identified by "
+                + id.id()
                 + ") has changed: its cached results were computed by other code and are"
                 + " cleared",
             null);
@@ -402,8 +434,13 @@ public final class MemorizedFunction<R> implements Serializable {
         writeCode(store, id);
       }
     } catch (IOException | RuntimeException e) {
-      CacheLog.warn(prefix(store, id) + "Could not check or record the code of " + id.id()
-          + " in " + store.location(), e);
+      CacheLog.warn(
+          prefix(store, id)
+              + "Could not check or record the code of "
+              + id.id()
+              + " in "
+              + store.location(),
+          e);
     }
     CHECKED.put(key, new CheckedCode(id.code(), generation));
   }
@@ -458,7 +495,10 @@ public final class MemorizedFunction<R> implements Serializable {
   }
 
   private String prefix(StoreBackend store, FunctionIdentity id) {
-    return "[MemorizedFunction(func=" + id.qualifiedName() + ", location=" + store.location()
+    return "[MemorizedFunction(func="
+        + id.qualifiedName()
+        + ", location="
+        + store.location()
         + ")]: ";
   }
 
@@ -529,7 +569,8 @@ public final class MemorizedFunction<R> implements Serializable {
       return 0;
     }
     throw new IllegalArgumentException(
-        "Cannot cache a " + function.getClass().getName()
+        "Cannot cache a "
+            + function.getClass().getName()
             + ": use one of the org.joblib4j.Serializable* functional interfaces");
   }
 }

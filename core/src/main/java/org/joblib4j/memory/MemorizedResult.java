@@ -11,9 +11,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A reference to one cached result, returned by {@link MemorizedFunction#callAndShelve}: small,
- * {@link Serializable}, and readable later, from another thread, process or machine that sees
- * the same location (joblib's {@code MemorizedResult}). When caching is disabled the reference
- * holds the value itself. This class is thread-safe.
+ * {@link Serializable}, and readable later, from another thread, process or machine that sees the
+ * same location (joblib's {@code MemorizedResult}). When caching is disabled the reference holds
+ * the value itself. This class is thread-safe.
  *
  * @param <R> the result type
  */
@@ -90,12 +90,20 @@ public final class MemorizedResult<R> implements Serializable {
     } catch (IOException | RuntimeException e) {
       if (ResultFiles.isMissing(e)) {
         throw new NoSuchElementException(
-            "Non-existing item (may have been cleared): " + store.location() + "/" + output
+            "Non-existing item (may have been cleared): "
+                + store.location()
+                + "/"
+                + output
                 + " does not exist. Call the function again to recompute it.");
       }
       throw new JoblibException(
           "Error while trying to load a MemorizedResult's value. It seems that this folder is"
-              + " corrupted: " + store.location() + "/" + functionId + "/" + argumentHash
+              + " corrupted: "
+              + store.location()
+              + "/"
+              + functionId
+              + "/"
+              + argumentHash
               + ". Clear it and call the function again.",
           e);
     }
@@ -140,7 +148,12 @@ public final class MemorizedResult<R> implements Serializable {
     if (m == null) {
       return "NotMemorizedResult(" + (holdsValue ? "value" : "cleared") + ")";
     }
-    return "MemorizedResult(location=\"" + store(m).location() + "\", func=\"" + functionId
-        + "\", args_id=\"" + argumentHash + "\")";
+    return "MemorizedResult(location=\""
+        + store(m).location()
+        + "\", func=\""
+        + functionId
+        + "\", args_id=\""
+        + argumentHash
+        + "\")";
   }
 }

@@ -26,8 +26,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * Transparent disk caching of function results (joblib's {@code Memory}): a function wrapped by
  * {@link #cache} computes a result once per distinct argument values and afterwards reads it back
- * from the location, in this process, in later runs, and in other processes and machines that
- * share the location.
+ * from the location, in this process, in later runs, and in other processes and machines that share
+ * the location.
  *
  * <pre>{@code
  * Memory memory = new Memory(Path.of("cache"));   // or new Memory(URI.create("hdfs://nn/cache"))
@@ -36,25 +36,28 @@ import org.jspecify.annotations.Nullable;
  * double[] c = square.apply(a);   // read back from disk, not recomputed
  * }</pre>
  *
- * <p>The key of a result is the function's identity (its implementing class and method, taken
- * from the serialized lambda, so functions must be one of the {@code org.joblib4j.Serializable*}
- * types), the values it captured and its arguments ({@link org.joblib4j.Joblib#hash}). A hash of
- * the implementing class's bytes is stored beside the function's results; when the class changes,
- * the old results are cleared with a warning and never served. A store that cannot be read or
- * written never fails a call: the function is called and a warning logged.
+ * <p>The key of a result is the function's identity (its implementing class and method, taken from
+ * the serialized lambda, so functions must be one of the {@code org.joblib4j.Serializable*} types),
+ * the values it captured and its arguments ({@link org.joblib4j.Joblib#hash}). A hash of the
+ * implementing class's bytes is stored beside the function's results; when the class changes, the
+ * old results are cleared with a warning and never served. A store that cannot be read or written
+ * never fails a call: the function is called and a warning logged.
  *
- * <p>Log lines go through SLF4J, logger {@code org.joblib4j.Memory}, or to standard error when
- * no SLF4J provider is bound. This class is immutable and thread-safe.
+ * <p>Log lines go through SLF4J, logger {@code org.joblib4j.Memory}, or to standard error when no
+ * SLF4J provider is bound. This class is immutable and thread-safe.
  */
 public final class Memory implements Serializable {
   private static final long serialVersionUID = 1L;
 
   /** The folder under the location that holds every function's folder. */
   static final String FOLDER = "joblib4j";
+
   /** The file of a result. */
   static final String OUTPUT = "output";
+
   /** The file of a result's metadata. */
   static final String METADATA = "metadata.json";
+
   /** The file holding a function's code hash, beside its results' folders. */
   static final String CODE = "func_code.txt";
 
@@ -67,8 +70,8 @@ public final class Memory implements Serializable {
   private final long timestamp;
 
   /**
-   * Creates a memory that caches in the folder {@code location}, created on the first write;
-   * {@code null} disables caching: cached functions are then called directly.
+   * Creates a memory that caches in the folder {@code location}, created on the first write; {@code
+   * null} disables caching: cached functions are then called directly.
    */
   public Memory(@Nullable Path location) {
     this(location == null ? null : new LocalStore(location));
@@ -76,8 +79,8 @@ public final class Memory implements Serializable {
 
   /**
    * Creates a memory that caches at {@code location}: a {@code file:} URI or a Hadoop {@code
-   * FileSystem} URI such as {@code hdfs://namenode:8020/cache} or {@code s3a://bucket/cache}
-   * (which needs Hadoop's client on the class path); {@code null} disables caching.
+   * FileSystem} URI such as {@code hdfs://namenode:8020/cache} or {@code s3a://bucket/cache} (which
+   * needs Hadoop's client on the class path); {@code null} disables caching.
    *
    * @throws IllegalArgumentException if the location's file system cannot be opened
    */
@@ -108,8 +111,8 @@ public final class Memory implements Serializable {
 
   /**
    * Returns a memory that logs at {@code verbose}: 0 is silent; 1 (the default) logs each
-   * computation, as joblib does; above 1 also each read from the cache; above 10 where results
-   * are stored.
+   * computation, as joblib does; above 1 also each read from the cache; above 10 where results are
+   * stored.
    */
   public Memory verbose(int verbose) {
     Checks.requireArgument(verbose >= 0, "verbose must be >= 0, got %d", verbose);
@@ -138,8 +141,13 @@ public final class Memory implements Serializable {
 
   private static void warnIfCompressedAndMapped(Compression compression, MmapMode mmapMode) {
     if (compression.codec() != Compression.Codec.NONE && mmapMode != MmapMode.NONE) {
-      CacheLog.warn("Compressed results cannot be memmapped: results compressed with "
-          + compression + " are read into the heap, mmapMode " + mmapMode + " is ignored", null);
+      CacheLog.warn(
+          "Compressed results cannot be memmapped: results compressed with "
+              + compression
+              + " are read into the heap, mmapMode "
+              + mmapMode
+              + " is ignored",
+          null);
     }
   }
 
@@ -173,8 +181,7 @@ public final class Memory implements Serializable {
   }
 
   /** Returns {@code f} with its results cached; {@code f} itself when caching is disabled. */
-  public <A, B, C, R> SerializableFunction3<A, B, C, R> cache(
-      SerializableFunction3<A, B, C, R> f) {
+  public <A, B, C, R> SerializableFunction3<A, B, C, R> cache(SerializableFunction3<A, B, C, R> f) {
     return cacheOptions().cache(f);
   }
 
@@ -235,8 +242,8 @@ public final class Memory implements Serializable {
   }
 
   /**
-   * Evicts least-recently-used results until the store is under this memory's {@link
-   * #bytesLimit}; does nothing when none was set.
+   * Evicts least-recently-used results until the store is under this memory's {@link #bytesLimit};
+   * does nothing when none was set.
    */
   public void reduceSize() {
     if (bytesLimit != null) {
@@ -245,10 +252,10 @@ public final class Memory implements Serializable {
   }
 
   /**
-   * Evicts results, least recently used first (joblib's {@code reduce_size}), until the store
-   * holds at most {@code bytesLimit} bytes and at most {@code itemsLimit} results, and none older
-   * than {@code ageLimit}; a {@code null} limit is not applied. A result is used when it is
-   * written or read. Results deleted concurrently by another process are skipped.
+   * Evicts results, least recently used first (joblib's {@code reduce_size}), until the store holds
+   * at most {@code bytesLimit} bytes and at most {@code itemsLimit} results, and none older than
+   * {@code ageLimit}; a {@code null} limit is not applied. A result is used when it is written or
+   * read. Results deleted concurrently by another process are skipped.
    *
    * @throws IllegalArgumentException if a limit is negative
    */
@@ -320,9 +327,7 @@ public final class Memory implements Serializable {
     return delete;
   }
 
-  /**
-   * Deletes every cached result of every function in the location (joblib's {@code clear}).
-   */
+  /** Deletes every cached result of every function in the location (joblib's {@code clear}). */
   public void clear() {
     StoreBackend s = store;
     if (s == null) {

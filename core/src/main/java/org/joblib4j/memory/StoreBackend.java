@@ -11,15 +11,15 @@ import java.util.Optional;
 
 /**
  * Stores the files of a {@link Memory} cache: the storage SPI, after joblib's {@code
- * StoreBackendBase}. Paths are relative to the store's root, with {@code /} between segments,
- * such as {@code "org.example.MyMath.square/0f3a.../output"}.
+ * StoreBackendBase}. Paths are relative to the store's root, with {@code /} between segments, such
+ * as {@code "org.example.MyMath.square/0f3a.../output"}.
  *
- * <p>{@link Memory} calls these methods from any thread, concurrently, and from many processes
- * at once on one location; an implementation keeps no per-call state and is thread-safe. Every
- * method that fails throws {@link IOException}; {@link Memory} logs the failure and falls back to
- * calling the function, so a failing store never fails a call. Implementations are {@link
- * Serializable} so a cached function can be sent to a worker JVM or a Spark executor; they
- * reconnect lazily on the other side.
+ * <p>{@link Memory} calls these methods from any thread, concurrently, and from many processes at
+ * once on one location; an implementation keeps no per-call state and is thread-safe. Every method
+ * that fails throws {@link IOException}; {@link Memory} logs the failure and falls back to calling
+ * the function, so a failing store never fails a call. Implementations are {@link Serializable} so
+ * a cached function can be sent to a worker JVM or a Spark executor; they reconnect lazily on the
+ * other side.
  *
  * @since 0.1
  */
@@ -35,16 +35,16 @@ public interface StoreBackend extends Serializable {
   InputStream openRead(String path) throws IOException;
 
   /**
-   * Returns the file at {@code path} as a local {@link Path} when this store keeps its files on
-   * a local file system (so they can be memory-mapped), or empty.
+   * Returns the file at {@code path} as a local {@link Path} when this store keeps its files on a
+   * local file system (so they can be memory-mapped), or empty.
    */
   Optional<Path> localFile(String path);
 
   /**
-   * Writes the file at {@code path} atomically: {@code writer} writes to a new file under a
-   * unique temporary name in the same folder, which is then renamed to {@code path}, replacing
-   * any file there. Readers see the old file or the new one, never a partial one; when {@code
-   * writer} or the rename fails, the temporary file is removed. Parent folders are created.
+   * Writes the file at {@code path} atomically: {@code writer} writes to a new file under a unique
+   * temporary name in the same folder, which is then renamed to {@code path}, replacing any file
+   * there. Readers see the old file or the new one, never a partial one; when {@code writer} or the
+   * rename fails, the temporary file is removed. Parent folders are created.
    *
    * @return the number of bytes written
    */

@@ -15,9 +15,9 @@ final class Stores {
   private Stores() {}
 
   /**
-   * Opens the store for {@code location}: a local store for a URI without a scheme or with
-   * {@code file:}, a Hadoop {@code FileSystem} store for any other scheme. Hadoop classes are
-   * loaded only in the second case.
+   * Opens the store for {@code location}: a local store for a URI without a scheme or with {@code
+   * file:}, a Hadoop {@code FileSystem} store for any other scheme. Hadoop classes are loaded only
+   * in the second case.
    */
   static StoreBackend open(URI location) {
     String scheme = location.getScheme();

@@ -12,9 +12,9 @@
  * <location>/joblib4j/<function id>/<argument hash>/metadata.json
  * }</pre>
  *
- * <p>Every file is written under a unique temporary name and then renamed into place, so
- * processes and machines sharing one location never read a half-written entry. Storage is
- * pluggable through {@link org.joblib4j.memory.StoreBackend}.
+ * <p>Every file is written under a unique temporary name and then renamed into place, so processes
+ * and machines sharing one location never read a half-written entry. Storage is pluggable through
+ * {@link org.joblib4j.memory.StoreBackend}.
  */
 @NullMarked
 package org.joblib4j.memory;

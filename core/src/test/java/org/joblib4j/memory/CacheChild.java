@@ -58,54 +58,58 @@ public final class CacheChild {
    */
   public static void main(String[] args) throws Exception {
     switch (args[0]) {
-      case "shelved": {
-        byte[] bytes = Files.readAllBytes(Path.of(args[1]));
-        MemorizedResult<?> result = (MemorizedResult<?>) Serializer.byName("java").fromBytes(bytes);
-        Object value = result.get();
-        System.out.println("VALUE " + value + " CALLS " + calls.get());
-        break;
-      }
-      case "writer": {
-        MemorizedFunction<double[]> f =
-            new Memory(Path.of(args[1])).verbose(0).memorize(CacheChild::big);
-        System.out.println("READY");
-        System.out.flush();
-        for (int i = 0; ; i++) {
-          f.call(i % 4);
+      case "shelved":
+        {
+          byte[] bytes = Files.readAllBytes(Path.of(args[1]));
+          MemorizedResult<?> result =
+              (MemorizedResult<?>) Serializer.byName("java").fromBytes(bytes);
+          Object value = result.get();
+          System.out.println("VALUE " + value + " CALLS " + calls.get());
+          break;
         }
-      }
-      case "race": {
-        SerializableFunction<Integer, double[]> f =
-            new Memory(Path.of(args[1])).verbose(0).cache(CacheChild::medium);
-        Path gate = Path.of(args[2]);
-        System.out.println("READY");
-        System.out.flush();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!Files.exists(gate)) {
-          if (System.nanoTime() > deadline) {
-            System.out.println("GATE TIMEOUT");
-            System.exit(3);
+      case "writer":
+        {
+          MemorizedFunction<double[]> f =
+              new Memory(Path.of(args[1])).verbose(0).memorize(CacheChild::big);
+          System.out.println("READY");
+          System.out.flush();
+          for (int i = 0; ; i++) {
+            f.call(i % 4);
           }
-          Thread.sleep(2);
         }
-        List<Integer> keys = new ArrayList<>();
-        for (int k = 0; k < 20; k++) {
-          keys.add(k);
-        }
-        Collections.shuffle(keys, new Random(Long.parseLong(args[3])));
-        int wrong = 0;
-        for (int round = 0; round < 2; round++) {
-          for (int k : keys) {
-            if (!valid(k, f.apply(k), 1 << 17)) {
-              System.out.println("WRONG " + k);
-              wrong++;
+      case "race":
+        {
+          SerializableFunction<Integer, double[]> f =
+              new Memory(Path.of(args[1])).verbose(0).cache(CacheChild::medium);
+          Path gate = Path.of(args[2]);
+          System.out.println("READY");
+          System.out.flush();
+          long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+          while (!Files.exists(gate)) {
+            if (System.nanoTime() > deadline) {
+              System.out.println("GATE TIMEOUT");
+              System.exit(3);
+            }
+            Thread.sleep(2);
+          }
+          List<Integer> keys = new ArrayList<>();
+          for (int k = 0; k < 20; k++) {
+            keys.add(k);
+          }
+          Collections.shuffle(keys, new Random(Long.parseLong(args[3])));
+          int wrong = 0;
+          for (int round = 0; round < 2; round++) {
+            for (int k : keys) {
+              if (!valid(k, f.apply(k), 1 << 17)) {
+                System.out.println("WRONG " + k);
+                wrong++;
+              }
             }
           }
+          System.out.println("DONE wrong=" + wrong + " computed=" + calls.get());
+          System.exit(wrong == 0 ? 0 : 1);
+          break;
         }
-        System.out.println("DONE wrong=" + wrong + " computed=" + calls.get());
-        System.exit(wrong == 0 ? 0 : 1);
-        break;
-      }
       default:
         throw new IllegalArgumentException("Unknown mode " + args[0]);
     }

@@ -39,8 +39,8 @@ class CodeChangeTest {
     assertThat(calls(v1)).isEqualTo(1);
 
     String warnings;
-    SerializableFunction<Integer, Integer> second = new Memory(dir.resolve("cache")).verbose(0)
-        .cache(function(v2));
+    SerializableFunction<Integer, Integer> second =
+        new Memory(dir.resolve("cache")).verbose(0).cache(function(v2));
     try (Stderr err = new Stderr()) {
       assertThat(second.apply(3)).isEqualTo(60);
       warnings = err.text();
@@ -80,11 +80,16 @@ class CodeChangeTest {
     Path out = Files.createDirectories(dir.resolve(name + "-classes"));
     JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
     String classpath =
-        Path.of(SerializableFunction.class.getProtectionDomain().getCodeSource().getLocation()
-                .getPath())
+        Path.of(
+                SerializableFunction.class
+                    .getProtectionDomain()
+                    .getCodeSource()
+                    .getLocation()
+                    .getPath())
             .toString();
-    int rc = javac.run(null, null, null, "-d", out.toString(), "-cp", classpath,
-        "-g:none", src.toString());
+    int rc =
+        javac.run(
+            null, null, null, "-d", out.toString(), "-cp", classpath, "-g:none", src.toString());
     assertThat(rc).as("javac exit code").isZero();
     return new URLClassLoader(new URL[] {out.toUri().toURL()}, getClass().getClassLoader());
   }
@@ -99,5 +104,4 @@ class CodeChangeTest {
   private static int calls(ClassLoader loader) throws ReflectiveOperationException {
     return loader.loadClass("edited.Versioned").getField("calls").getInt(null);
   }
-
 }

@@ -28,7 +28,8 @@ class HdfsMemoryTest {
   @BeforeAll
   static void startHdfs() throws Exception {
     Configuration conf = new Configuration();
-    conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR,
+    conf.set(
+        MiniDFSCluster.HDFS_MINIDFS_BASEDIR,
         new File("target/minidfs-" + System.nanoTime()).getAbsolutePath());
     conf.setLong("dfs.namenode.accesstime.precision", 1);
     cluster = new MiniDFSCluster.Builder(conf).numDataNodes(1).build();
@@ -61,7 +62,8 @@ class HdfsMemoryTest {
     assertThat(MemoryTest.calls).hasValue(1);
     assertThat(c).isDeepEqualTo(b).isDeepEqualTo(new double[][] {{1, 4}, {9, 16}});
     assertThat(memory.location()).contains(location);
-    Path function = new Path(location.toString() + "/joblib4j/org.joblib4j.memory.MemoryTest.square");
+    Path function =
+        new Path(location.toString() + "/joblib4j/org.joblib4j.memory.MemoryTest.square");
     assertThat(fs.exists(new Path(location.toString() + "/.gitignore"))).isTrue();
     assertThat(fs.exists(new Path(function, "func_code.txt"))).isTrue();
     var items = fs.listStatus(function, p -> p.getName().matches("[0-9a-f]{32}"));
@@ -83,15 +85,22 @@ class HdfsMemoryTest {
 
     // A serialized cached function reconnects to HDFS on the other side.
     @SuppressWarnings("unchecked")
-    SerializableFunction<Integer, Integer> copy = (SerializableFunction<Integer, Integer>)
-        Serializer.get().fromBytes(Serializer.get().toBytes(memory.cache(MemoryTest::plusOne)));
+    SerializableFunction<Integer, Integer> copy =
+        (SerializableFunction<Integer, Integer>)
+            Serializer.get().fromBytes(Serializer.get().toBytes(memory.cache(MemoryTest::plusOne)));
     assertThat(copy.apply(2)).isEqualTo(3);
     assertThat(MemoryTest.calls).hasValue(4);
 
     // Corrupt one output: recomputed with a warning.
     MemorizedResult<Integer> r = plusOne.callAndShelve(0);
-    Path output = new Path(location.toString() + "/joblib4j/" + r.functionId() + "/"
-        + r.argumentHash() + "/output");
+    Path output =
+        new Path(
+            location.toString()
+                + "/joblib4j/"
+                + r.functionId()
+                + "/"
+                + r.argumentHash()
+                + "/output");
     try (FSDataOutputStream out = fs.create(output, true)) {
       out.write("garbage".getBytes(StandardCharsets.UTF_8));
     }

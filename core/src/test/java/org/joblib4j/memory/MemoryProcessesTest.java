@@ -28,23 +28,29 @@ class MemoryProcessesTest {
   @Timeout(60)
   void callAndShelve_resultReadInAnotherJvm_withoutRecomputing() throws Exception {
     Path cache = dir.resolve("cache");
-    MemorizedFunction<Integer> plusOne =
-        new Memory(cache).verbose(0).memorize(MemoryTest::plusOne);
+    MemorizedFunction<Integer> plusOne = new Memory(cache).verbose(0).memorize(MemoryTest::plusOne);
     MemorizedResult<Integer> shelved = plusOne.callAndShelve(41);
     Path file = dir.resolve("shelved.bin");
     Files.write(file, Serializer.byName("java").toBytes(shelved));
 
     Path log = dir.resolve("child.log");
     Path classes = dir.resolve("classes.log");
-    Process child = Jvms.start(log, List.of("-Xlog:class+load=info:file=" + classes),
-        CacheChild.class, "shelved", file.toString());
+    Process child =
+        Jvms.start(
+            log,
+            List.of("-Xlog:class+load=info:file=" + classes),
+            CacheChild.class,
+            "shelved",
+            file.toString());
 
     assertThat(child.waitFor(45, TimeUnit.SECONDS)).isTrue();
     assertThat(Files.readString(log)).contains("VALUE 42 CALLS 0");
     assertThat(child.exitValue()).isZero();
     // A program with a local location never loads Hadoop.
-    assertThat(Files.readString(classes)).contains("org.joblib4j.memory.LocalStore")
-        .doesNotContain("org.apache.hadoop").doesNotContain("HadoopStore");
+    assertThat(Files.readString(classes))
+        .contains("org.joblib4j.memory.LocalStore")
+        .doesNotContain("org.apache.hadoop")
+        .doesNotContain("HadoopStore");
   }
 
   @Test
@@ -58,8 +64,14 @@ class MemoryProcessesTest {
       for (int i = 0; i < 8; i++) {
         Path log = dir.resolve("race-" + i + ".log");
         logs.add(log);
-        children.add(Jvms.start(log, CacheChild.class, "race", cache.toString(), gate.toString(),
-            String.valueOf(i)));
+        children.add(
+            Jvms.start(
+                log,
+                CacheChild.class,
+                "race",
+                cache.toString(),
+                gate.toString(),
+                String.valueOf(i)));
       }
       for (Path log : logs) {
         awaitLine(log, "READY", 45);
@@ -73,8 +85,11 @@ class MemoryProcessesTest {
     }
     for (int i = 0; i < 8; i++) {
       String out = Files.readString(logs.get(i));
-      assertThat(out).as("child %d", i).contains("DONE wrong=0")
-          .doesNotContain("Exception while loading").doesNotContain("WARNING");
+      assertThat(out)
+          .as("child %d", i)
+          .contains("DONE wrong=0")
+          .doesNotContain("Exception while loading")
+          .doesNotContain("WARNING");
       assertThat(children.get(i).exitValue()).isZero();
     }
     var f = new Memory(cache).verbose(0).cache(CacheChild::medium);
@@ -129,7 +144,11 @@ class MemoryProcessesTest {
     while (!Files.exists(log) || !Files.readString(log).contains(line)) {
       if (System.nanoTime() > deadline) {
         throw new AssertionError(
-            "No \"" + line + "\" from the child within " + seconds + " s; its output: "
+            "No \""
+                + line
+                + "\" from the child within "
+                + seconds
+                + " s; its output: "
                 + (Files.exists(log) ? Files.readString(log) : "(none)"));
       }
       Thread.sleep(5);

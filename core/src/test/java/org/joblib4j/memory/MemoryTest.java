@@ -86,6 +86,10 @@ class MemoryTest {
         new Memory(dir).verbose(0).cache(MemoryTest::square);
     assertThat(again.apply(new double[][] {{1, 2}, {3, 4}})).isDeepEqualTo(b);
     assertThat(calls).hasValue(1);
+    // The same folder as a file: URI.
+    assertThat(new Memory(dir.toUri()).verbose(0).cache(MemoryTest::square).apply(a))
+        .isDeepEqualTo(b);
+    assertThat(calls).hasValue(1);
     assertThat(square.apply(new double[][] {{5}})).isDeepEqualTo(new double[][] {{25}});
     assertThat(calls).hasValue(2);
   }
@@ -108,7 +112,8 @@ class MemoryTest {
 
     assertThat(text)
         .contains(
-            "_".repeat(80) + "\n[Memory] Calling org.joblib4j.memory.MemoryTest.square...\n"
+            "_".repeat(80)
+                + "\n[Memory] Calling org.joblib4j.memory.MemoryTest.square...\n"
                 + "square(double[][1]{[...]})\n")
         .containsPattern("(?m)^_{59,}square - \\d+\\.\\ds, \\d+\\.\\dmin$");
     assertThat(text.split("\\[Memory\\] Calling", -1)).hasSize(2);
@@ -143,8 +148,7 @@ class MemoryTest {
     @SuppressWarnings("unchecked")
     Map<String, Object> metadata =
         new ObjectMapper().readValue(items.get(0).resolve("metadata.json").toFile(), Map.class);
-    assertThat(metadata.keySet())
-        .contains("duration", "time", "input_args", "size", "last_access");
+    assertThat(metadata.keySet()).contains("duration", "time", "input_args", "size", "last_access");
     assertThat(metadata.get("input_args")).isEqualTo(Map.of("arg0", "41"));
     assertThat(((Number) metadata.get("size")).longValue())
         .isEqualTo(Files.size(items.get(0).resolve("output")));
@@ -171,11 +175,13 @@ class MemoryTest {
   void cacheOptions_expiresAfter_servesFreshResultsOnly() {
     Memory memory = new Memory(dir).verbose(0);
     SerializableFunction<Integer, Integer> fresh =
-        memory.cacheOptions()
+        memory
+            .cacheOptions()
             .cacheValidation(CacheValidation.expiresAfter(Duration.ofHours(1)))
             .cache(MemoryTest::plusOne);
     SerializableFunction<Integer, Integer> expired =
-        memory.cacheOptions()
+        memory
+            .cacheOptions()
             .cacheValidation(CacheValidation.expiresAfter(Duration.ZERO))
             .cache(MemoryTest::plusOne);
 
@@ -189,7 +195,8 @@ class MemoryTest {
     assertThat(calls).hasValue(3);
     assertThat(memory.memorize(MemoryTest::plusOne).checkCallInCache(1)).isTrue();
     assertThat(
-            memory.cacheOptions()
+            memory
+                .cacheOptions()
                 .cacheValidation(CacheValidation.expiresAfter(Duration.ZERO))
                 .memorize(MemoryTest::plusOne)
                 .checkCallInCache(1))
@@ -217,9 +224,11 @@ class MemoryTest {
 
   @Test
   void cache_functionThrows_exceptionPropagatesAndIsNotCached() {
-    SerializableFunction<Integer, Integer> failing = new Memory(dir).verbose(0).cache(MemoryTest::fail);
+    SerializableFunction<Integer, Integer> failing =
+        new Memory(dir).verbose(0).cache(MemoryTest::fail);
 
-    assertThatThrownBy(() -> failing.apply(1)).isInstanceOf(IllegalStateException.class)
+    assertThatThrownBy(() -> failing.apply(1))
+        .isInstanceOf(IllegalStateException.class)
         .hasMessage("no result for 1");
     assertThatThrownBy(() -> failing.apply(1)).isInstanceOf(IllegalStateException.class);
     assertThat(calls).hasValue(2);
@@ -281,11 +290,12 @@ class MemoryTest {
     assertThat(calls).hasValue(1);
     assertThat(result.get()).isEqualTo(2);
     assertThat(again.argumentHash()).isEqualTo(result.argumentHash()).matches("[0-9a-f]{32}");
-    assertThat(result.metadata()).hasValueSatisfying(m -> assertThat(m.inputArgs())
-        .containsEntry("arg0", "1"));
+    assertThat(result.metadata())
+        .hasValueSatisfying(m -> assertThat(m.inputArgs()).containsEntry("arg0", "1"));
     assertThat(result.toString()).startsWith("MemorizedResult(location=\"file:");
     result.clear();
-    assertThatThrownBy(again::get).isInstanceOf(NoSuchElementException.class)
+    assertThatThrownBy(again::get)
+        .isInstanceOf(NoSuchElementException.class)
         .hasMessageContaining("may have been cleared");
     assertThat(plusOne.checkCallInCache(1)).isFalse();
   }
@@ -342,10 +352,11 @@ class MemoryTest {
     Instant old = Instant.now().minus(Duration.ofDays(1));
     for (int i = 0; i < 10; i++) {
       FileTime t = FileTime.from(old.plus(Duration.ofMinutes(i)));
-      Files.getFileAttributeView(function.resolve(hashes.get(i)).resolve("output"),
-          BasicFileAttributeView.class).setTimes(t, t, null);
+      Files.getFileAttributeView(
+              function.resolve(hashes.get(i)).resolve("output"), BasicFileAttributeView.class)
+          .setTimes(t, t, null);
     }
-    plusOne.apply(0);  // a hit: item 0 becomes the most recently used
+    plusOne.apply(0); // a hit: item 0 becomes the most recently used
 
     memory.reduceSize(null, 3, null);
 
@@ -377,14 +388,14 @@ class MemoryTest {
     assertThat(kept(items, null, 2, null)).containsExactly("f/8", "f/9");
     assertThat(kept(items, null, 0, null)).isEmpty();
     assertThat(kept(items, null, null, Duration.ZERO)).isEmpty();
-    assertThat(kept(items, null, null, Duration.ofSeconds(5))).containsExactly("f/6", "f/7", "f/8", "f/9");
+    assertThat(kept(items, null, null, Duration.ofSeconds(5)))
+        .containsExactly("f/6", "f/7", "f/8", "f/9");
     assertThatThrownBy(() -> new Memory(dir).reduceSize(null, null, Duration.ofSeconds(-1)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("ageLimit has to be a positive duration");
   }
 
-  private static List<String> kept(
-      List<CacheItem> items, Long bytes, Integer count, Duration age) {
+  private static List<String> kept(List<CacheItem> items, Long bytes, Integer count, Duration age) {
     List<CacheItem> deleted =
         Memory.itemsToDelete(items, bytes, count, age, items.get(9).lastAccess().plusSeconds(1));
     return items.stream().filter(i -> !deleted.contains(i)).map(CacheItem::path).toList();
@@ -394,11 +405,15 @@ class MemoryTest {
   void cache_task_runsThroughTheCacheInParallel() {
     Memory memory = new Memory(dir).verbose(0);
     List<Integer> first =
-        new Parallel().nJobs(1).run(IntStream.range(0, 5)
-            .mapToObj(i -> memory.cache(delayed(MemoryTest::plusOne, i))));
+        new Parallel()
+            .nJobs(1)
+            .run(
+                IntStream.range(0, 5).mapToObj(i -> memory.cache(delayed(MemoryTest::plusOne, i))));
     List<Integer> second =
-        new Parallel().nJobs(1).run(IntStream.range(0, 5)
-            .mapToObj(i -> memory.cache(delayed(MemoryTest::plusOne, i))));
+        new Parallel()
+            .nJobs(1)
+            .run(
+                IntStream.range(0, 5).mapToObj(i -> memory.cache(delayed(MemoryTest::plusOne, i))));
 
     assertThat(first).containsExactly(1, 2, 3, 4, 5);
     assertThat(second).isEqualTo(first);
@@ -451,8 +466,10 @@ class MemoryTest {
     SerializableFunction<Integer, ByteBuffer> plain =
         new Memory(dir.resolve("plain")).verbose(0).cache(MemoryTest::ramp);
     SerializableFunction<Integer, ByteBuffer> packed =
-        new Memory(dir.resolve("packed")).verbose(0)
-            .compression(Compression.of(Compression.Codec.ZSTD, 3)).cache(MemoryTest::ramp);
+        new Memory(dir.resolve("packed"))
+            .verbose(0)
+            .compression(Compression.of(Compression.Codec.ZSTD, 3))
+            .cache(MemoryTest::ramp);
 
     ByteBuffer expected = ramp(1 << 20);
     assertThat(packed.apply(1 << 20)).isEqualTo(expected);
@@ -490,7 +507,10 @@ class MemoryTest {
     }
     assertThat(warnings).contains("Cannot hash the arguments of");
     SerializableBiFunction<Integer, Thread, Integer> ignoring =
-        new Memory(dir).verbose(0).cacheOptions().ignore(1)
+        new Memory(dir)
+            .verbose(0)
+            .cacheOptions()
+            .ignore(1)
             .cache((Integer n, Thread t) -> zeros(n));
     ignoring.apply(3, Thread.currentThread());
     ignoring.apply(3, new Thread());
