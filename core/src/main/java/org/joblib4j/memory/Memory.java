@@ -61,6 +61,9 @@ public final class Memory implements Serializable {
   /** The file holding a function's code hash, beside its results' folders. */
   static final String CODE = "func_code.txt";
 
+  /** How old a temporary file must be for {@link #reduceSize} to delete it. */
+  static final Duration STALE_TEMPORARY = Duration.ofHours(1);
+
   private final @Nullable StoreBackend store;
   private final int verbose;
   private final MmapMode mmapMode;
@@ -255,7 +258,8 @@ public final class Memory implements Serializable {
    * Evicts results, least recently used first (joblib's {@code reduce_size}), until the store holds
    * at most {@code bytesLimit} bytes and at most {@code itemsLimit} results, and none older than
    * {@code ageLimit}; a {@code null} limit is not applied. A result is used when it is written or
-   * read. Results deleted concurrently by another process are skipped.
+   * read. Results deleted concurrently by another process are skipped. Temporary files older than
+   * an hour, left in the kept results' folders by writers killed mid-write, are deleted too.
    *
    * @throws IllegalArgumentException if a limit is negative
    */
@@ -280,7 +284,9 @@ public final class Memory implements Serializable {
       CacheLog.warn("[" + this + "]: Could not list the cached items to reduce the size", e);
       return;
     }
-    for (CacheItem item : itemsToDelete(items, bytesLimit, itemsLimit, ageLimit, Instant.now())) {
+    List<CacheItem> deleted =
+        itemsToDelete(items, bytesLimit, itemsLimit, ageLimit, Instant.now());
+    for (CacheItem item : deleted) {
       if (verbose > 10) {
         CacheLog.info("Deleting item " + item);
       }
@@ -288,6 +294,27 @@ public final class Memory implements Serializable {
         s.delete(item.path());
       } catch (IOException e) {
         // Deleted concurrently, or not deletable: joblib ignores both.
+      }
+    }
+    items.removeAll(deleted);
+    deleteStaleTemporaries(s, items);
+  }
+
+  /**
+   * Deletes the temporary files that writers killed mid-write left in the kept items, once they
+   * are older than {@link #STALE_TEMPORARY}: no live writer takes that long.
+   */
+  private static void deleteStaleTemporaries(StoreBackend s, List<CacheItem> items) {
+    long cutoff = System.currentTimeMillis() - STALE_TEMPORARY.toMillis();
+    for (CacheItem item : items) {
+      try {
+        for (String name : s.list(item.path())) {
+          if (Stores.isStaleTemporary(name, cutoff)) {
+            s.delete(item.path() + "/" + name);
+          }
+        }
+      } catch (IOException e) {
+        // Deleted concurrently: nothing left to clean.
       }
     }
   }

@@ -44,8 +44,32 @@ final class Stores {
   /** Returns a name for a temporary file beside {@code name}, unique across processes. */
   static String temporaryName(String name) {
     return Checks.format(
-        "%s.%016x-%d-%d.tmp",
-        name, ThreadLocalRandom.current().nextLong(), PID, Thread.currentThread().getId());
+        "%s.%d-%016x-%d-%d.tmp",
+        name,
+        System.currentTimeMillis(),
+        ThreadLocalRandom.current().nextLong(),
+        PID,
+        Thread.currentThread().getId());
+  }
+
+  /**
+   * Returns whether {@code name} is a temporary file that {@link #temporaryName} made before
+   * {@code cutoffMillis}: left behind by a writer that was killed or failed to clean up.
+   */
+  static boolean isStaleTemporary(String name, long cutoffMillis) {
+    if (!name.endsWith(".tmp")) {
+      return false;
+    }
+    int dot = name.lastIndexOf('.', name.length() - 5);
+    int dash = name.indexOf('-', dot + 1);
+    if (dot < 0 || dash < 0) {
+      return false;
+    }
+    try {
+      return Long.parseLong(name.substring(dot + 1, dash)) < cutoffMillis;
+    } catch (NumberFormatException e) {
+      return false;
+    }
   }
 
   /** Returns whether {@code name} is an argument hash (32 lowercase hex digits). */

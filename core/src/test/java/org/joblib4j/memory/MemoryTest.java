@@ -375,6 +375,22 @@ class MemoryTest {
   }
 
   @Test
+  void reduceSize_staleTemporaryFiles_deletedFreshOnesKept() throws IOException {
+    Memory memory = new Memory(dir).verbose(0);
+    MemorizedResult<Integer> r = memory.memorize(MemoryTest::plusOne).callAndShelve(1);
+    Path item = dir.resolve("joblib4j").resolve(r.functionId()).resolve(r.argumentHash());
+    String stale = Stores.temporaryName("output").replaceFirst("\\.\\d+-", ".1000-");
+    Files.writeString(item.resolve(stale), "left by a killed writer");
+    Path fresh = Files.writeString(item.resolve(Stores.temporaryName("output")), "in progress");
+
+    memory.reduceSize(null, null, null);
+
+    assertThat(item.resolve(stale)).doesNotExist();
+    assertThat(fresh).exists();
+    assertThat(r.get()).isEqualTo(2);
+  }
+
+  @Test
   void itemsToDelete_joblibLimits_keepExpectedCounts() {
     List<CacheItem> items = new ArrayList<>();
     Instant now = Instant.now();
