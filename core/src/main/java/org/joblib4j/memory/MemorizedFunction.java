@@ -254,9 +254,7 @@ public final class MemorizedFunction<R> implements Serializable {
               + "Exception while loading results for "
               + signature(id, args)
               + " from "
-              + store.location()
-              + "/"
-              + output
+              + Stores.where(store, output)
               + "; computing it again",
           e);
       return MISS;
@@ -269,7 +267,7 @@ public final class MemorizedFunction<R> implements Serializable {
     int verbose = memory.verboseLevel();
     if (verbose > 1) {
       String t = CacheLog.formatTime((System.currentTimeMillis() - memory.timestamp()) / 1e3);
-      String where = verbose < 10 ? "..." : " from " + store.location() + "/" + item;
+      String where = verbose < 10 ? "..." : " from " + Stores.where(store, item);
       CacheLog.info(Checks.format("[Memory]%-16s: Loading %s%s", t, id.shortName(), where));
     }
     if (verbose > 4) {
@@ -344,14 +342,13 @@ public final class MemorizedFunction<R> implements Serializable {
     if (verbose > 0) {
       CacheLog.calling(id.qualifiedName(), signature(id, args));
     }
-    Instant time = Instant.now();
     long start = System.nanoTime();
     Object value = invoke(args);
     boolean stored = false;
     String output = item + "/" + Memory.OUTPUT;
     try {
       if (verbose > 10) {
-        CacheLog.info("Persisting in " + store.location() + "/" + item);
+        CacheLog.info("Persisting in " + Stores.where(store, item));
       }
       long size =
           store.writeAtomically(
@@ -414,7 +411,9 @@ public final class MemorizedFunction<R> implements Serializable {
     } catch (NoSuchFileException e) {
       stored = null;
     } catch (IOException | RuntimeException e) {
-      stored = "";
+      // Unreadable: the results beside it cannot be read either; keep them for a later check.
+      CacheLog.warn(prefix(store, id) + "Could not read the code hash of " + id.id(), e);
+      return;
     }
     try {
       if (stored == null) {

@@ -91,19 +91,13 @@ public final class MemorizedResult<R> implements Serializable {
       if (ResultFiles.isMissing(e)) {
         throw new NoSuchElementException(
             "Non-existing item (may have been cleared): "
-                + store.location()
-                + "/"
-                + output
+                + Stores.where(store, output)
                 + " does not exist. Call the function again to recompute it.");
       }
       throw new JoblibException(
           "Error while trying to load a MemorizedResult's value. It seems that this folder is"
               + " corrupted: "
-              + store.location()
-              + "/"
-              + functionId
-              + "/"
-              + argumentHash
+              + Stores.where(store, functionId + "/" + argumentHash)
               + ". Clear it and call the function again.",
           e);
     }

@@ -284,8 +284,7 @@ public final class Memory implements Serializable {
       CacheLog.warn("[" + this + "]: Could not list the cached items to reduce the size", e);
       return;
     }
-    List<CacheItem> deleted =
-        itemsToDelete(items, bytesLimit, itemsLimit, ageLimit, Instant.now());
+    List<CacheItem> deleted = itemsToDelete(items, bytesLimit, itemsLimit, ageLimit, Instant.now());
     for (CacheItem item : deleted) {
       if (verbose > 10) {
         CacheLog.info("Deleting item " + item);
@@ -301,8 +300,8 @@ public final class Memory implements Serializable {
   }
 
   /**
-   * Deletes the temporary files that writers killed mid-write left in the kept items, once they
-   * are older than {@link #STALE_TEMPORARY}: no live writer takes that long.
+   * Deletes the temporary files that writers killed mid-write left in the kept items, once they are
+   * older than {@link #STALE_TEMPORARY}: no live writer takes that long.
    */
   private static void deleteStaleTemporaries(StoreBackend s, List<CacheItem> items) {
     long cutoff = System.currentTimeMillis() - STALE_TEMPORARY.toMillis();

@@ -41,6 +41,12 @@ final class Stores {
     return HadoopStore.open(location);
   }
 
+  /** Returns the full address of {@code path} in {@code store}, for messages. */
+  static String where(StoreBackend store, String path) {
+    String root = store.location().toString();
+    return root + (root.endsWith("/") ? "" : "/") + Memory.FOLDER + "/" + path;
+  }
+
   /** Returns a name for a temporary file beside {@code name}, unique across processes. */
   static String temporaryName(String name) {
     return Checks.format(
@@ -53,8 +59,8 @@ final class Stores {
   }
 
   /**
-   * Returns whether {@code name} is a temporary file that {@link #temporaryName} made before
-   * {@code cutoffMillis}: left behind by a writer that was killed or failed to clean up.
+   * Returns whether {@code name} is a temporary file that {@link #temporaryName} made before {@code
+   * cutoffMillis}: left behind by a writer that was killed or failed to clean up.
    */
   static boolean isStaleTemporary(String name, long cutoffMillis) {
     if (!name.endsWith(".tmp")) {
