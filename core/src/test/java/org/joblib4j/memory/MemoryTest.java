@@ -437,6 +437,31 @@ class MemoryTest {
   }
 
   @Test
+  void cache_tasksOnFourThreadsRacingOnTenKeys_correctResultsWithoutWarnings() {
+    Memory memory = new Memory(dir).verbose(0);
+    List<Integer> results;
+    String warnings;
+    try (Stderr err = new Stderr()) {
+      results =
+          new Parallel()
+              .backend("executor")
+              .nJobs(4)
+              .batchSize(1)
+              .run(
+                  IntStream.range(0, 80)
+                      .mapToObj(i -> memory.cache(delayed(MemoryTest::plusOne, i % 10))));
+      warnings = err.text();
+    }
+
+    assertThat(results).isEqualTo(IntStream.range(0, 80).mapToObj(i -> i % 10 + 1).toList());
+    assertThat(warnings).isEmpty();
+    assertThat(calls.get()).isBetween(10, 80);
+    assertThat(
+            IntStream.range(0, 10).allMatch(memory.memorize(MemoryTest::plusOne)::checkCallInCache))
+        .isTrue();
+  }
+
+  @Test
   void cache_serializedCachedFunction_readsTheSameCache() {
     SerializableFunction<Integer, Integer> plusOne =
         new Memory(dir).verbose(0).cache(MemoryTest::plusOne);
