@@ -63,6 +63,11 @@ public final class MemorizedFunction<R> implements Serializable {
   /** Code already checked in this JVM, by location and function id, with the generation. */
   private static final ConcurrentMap<String, CheckedCode> CHECKED = new ConcurrentHashMap<>();
 
+  private static final long TOUCH_INTERVAL = 1_000_000_000L;
+
+  /** The output this instance last recorded a read of, and when (System.nanoTime). */
+  private record Touched(String output, long nanos) {}
+
   /** A function's code line as checked against the store, and the generation of that check. */
   private record CheckedCode(String code, int generation) {}
 
@@ -73,6 +78,7 @@ public final class MemorizedFunction<R> implements Serializable {
   private final @Nullable String name;
   private final @Nullable CacheValidation validation;
   private transient volatile @Nullable FunctionIdentity identity;
+  private transient volatile @Nullable Touched lastTouched;
 
   MemorizedFunction(
       Memory memory,
@@ -259,11 +265,7 @@ public final class MemorizedFunction<R> implements Serializable {
           e);
       return MISS;
     }
-    try {
-      store.touch(output);
-    } catch (IOException | RuntimeException e) {
-      // The access time only orders eviction; a store that cannot record it still serves.
-    }
+    touch(store, output);
     int verbose = memory.verboseLevel();
     if (verbose > 1) {
       String t = CacheLog.formatTime((System.currentTimeMillis() - memory.timestamp()) / 1e3);
@@ -283,6 +285,24 @@ public final class MemorizedFunction<R> implements Serializable {
     }
     try (InputStream in = store.openRead(path)) {
       return ResultFiles.load(in);
+    }
+  }
+
+  /**
+   * Records the read of {@code output} for least-recently-used eviction, at most once a second for
+   * the same output in a row: eviction needs no finer order, and a hot loop saves the system call.
+   */
+  private void touch(StoreBackend store, String output) {
+    long now = System.nanoTime();
+    Touched last = lastTouched;
+    if (last != null && last.output().equals(output) && now - last.nanos() < TOUCH_INTERVAL) {
+      return;
+    }
+    try {
+      store.touch(output);
+      lastTouched = new Touched(output, now);
+    } catch (IOException | RuntimeException e) {
+      // The access time only orders eviction; a store that cannot record it still serves.
     }
   }
 
