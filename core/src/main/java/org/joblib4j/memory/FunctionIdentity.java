@@ -16,7 +16,7 @@ import org.jspecify.annotations.Nullable;
  * @param shortName the method name, {@code square}
  * @param signature the implementing method's JVM descriptor; part of the argument hash
  * @param captured the values a lambda captured; part of the argument hash
- * @param code the line stored in {@code func_code.txt}: class, method and code hash
+ * @param code the content of {@code func_code.txt}: class, method and code hash
  */
 record FunctionIdentity(
     String id,
