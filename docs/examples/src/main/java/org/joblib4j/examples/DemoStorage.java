@@ -4,11 +4,14 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.joblib4j.Joblib;
+import org.joblib4j.SerializableFunction;
+import org.joblib4j.memory.Memory;
 
 /**
  * The demo's backend-independent part: a cached {@code square} with {@code Memory}, a dump and a
@@ -25,7 +28,8 @@ final class DemoStorage {
   static void run(PrintStream out, Timer timer) throws Exception {
     Path folder = Files.createTempDirectory("joblib4j-demo-");
     try {
-      out.println("skipped: org.joblib4j.memory.Memory is not on the class path yet");
+      timer.timed("Memory: first call of a cached square (computed)", () -> square(folder));
+      timer.timed("Memory: second call, same argument (read from disk)", () -> square(folder));
       timer.timed("dump and load a record with a 1M double[] (.jl.z)", () -> dumpLoad(folder));
       timer.timed("Joblib.hash of a 1M double[], twice", DemoStorage::hashes);
     } finally {
@@ -35,6 +39,23 @@ final class DemoStorage {
         out.println("could not remove " + folder + ": " + e.getMessage());
       }
     }
+  }
+
+  /** The function joblib's Memory example caches. */
+  static double[] squareOf(double[] a) {
+    double[] out = new double[a.length];
+    for (int i = 0; i < a.length; i++) {
+      out[i] = a[i] * a[i];
+    }
+    return out;
+  }
+
+  /** joblib: {@code memory.cache(square)(a)}; the cache's lines show whether it computed. */
+  static String square(Path folder) {
+    SerializableFunction<double[], double[]> square =
+        new Memory(folder.resolve("cache")).cache(DemoStorage::squareOf);
+    double[] a = {1, 2, 3, 4, 5};
+    return Arrays.toString(square.apply(a));
   }
 
   /** A model to persist. */
