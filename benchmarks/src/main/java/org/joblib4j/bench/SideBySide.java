@@ -11,9 +11,13 @@ import java.io.InputStreamReader;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.lang.management.ManagementFactory;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -89,11 +93,12 @@ public final class SideBySide {
   private final int sparkSlowMillis = intProp("sparkSlowMillis", 100);
   private final long bytes = longProp("bytes", quick ? 32L << 20 : 512L << 20);
   private final long compressibleBytes =
-      longProp("compressibleBytes", quick ? 32L << 20 : 256L << 20);
+      longProp("compressibleBytes", quick ? 32L << 20 : 512L << 20);
   private final long memoryBytes = longProp("memoryBytes", quick ? 8L << 20 : 64L << 20);
   private final String only = System.getProperty("joblib4j.bench.only", "");
 
   private final List<Row> rows = new ArrayList<>();
+  private String loadAtStart = "unknown";
   private final List<String> lines = new ArrayList<>();
   private final Path workDir;
   private final PythonPeer python;
@@ -121,7 +126,9 @@ public final class SideBySide {
 
   private void runAll() throws Exception {
     long t0 = System.nanoTime();
+    loadAtStart = loadAverage();
     say("joblib4j side-by-side benchmarks" + (quick ? " (quick sizes)" : ""));
+    say("load average (1 / 5 / 15 min): " + loadAtStart);
     say(machine());
     if (!python.available()) {
       say("Python joblib column: not installed. " + python.problem());
@@ -438,11 +445,16 @@ public final class SideBySide {
     Path oos = workDir.resolve("oos.bin");
     double dumpRaw;
     double oosWrite;
+    double channelWrite;
+    double channelRead;
     {
       double[] a = LongStream.range(0, bytes / 8).mapToDouble(i -> i).toArray();
       dumpRaw = Timing.median(1, slowReps, () -> dumpTo(a, raw, Compression.NONE));
       oosWrite = Timing.median(1, slowReps, () -> writeObject(a, oos));
+      channelWrite = Timing.median(1, slowReps, () -> writeChannel(a, workDir.resolve("fc.bin")));
     }
+    channelRead = Timing.median(1, slowReps, () -> readChannel(workDir.resolve("fc.bin")));
+    Files.deleteIfExists(workDir.resolve("fc.bin"));
     double loadRaw = Timing.median(1, slowReps, () -> Joblib.load(raw, double[].class));
     double oosRead = Timing.median(1, slowReps, () -> readObject(oos));
     double[] back = Joblib.load(raw, double[].class);
@@ -467,6 +479,11 @@ public final class SideBySide {
         bytes / loadRaw / 1e9 >= 1 && (pyLoad == null || pyLoad / loadRaw >= 2)));
     rows.add(bandwidthRow("P6", load, bytes, loadRaw, "ObjectInputStream", oosRead,
         "≥ 10× ObjectInputStream", oosRead / loadRaw >= 10));
+    rows.add(new Row("P6", "the file system's own speed: " + mb(bytes)
+        + " through one FileChannel, write / read", Row.gbps(bytes, dumpRaw) + " / "
+        + Row.gbps(bytes, loadRaw), "FileChannel", Row.gbps(bytes, channelWrite) + " / "
+        + Row.gbps(bytes, channelRead), Row.times(channelWrite / dumpRaw) + " / "
+        + Row.times(channelRead / loadRaw), "", ""));
 
     String zlib = py.containsKey("size_zlib3")
         ? codecFigures(compressibleBytes, py.get("dump_zlib3"), py.get("load_zlib3"),
@@ -509,6 +526,46 @@ public final class SideBySide {
     return new Row(id, what, Row.time(mine) + " (" + Row.gbps(bytes, mine) + ")", peer,
         theirs == null ? "not installed" : Row.time(theirs) + " (" + Row.gbps(bytes, theirs) + ")",
         theirs == null ? "n/a" : Row.times(theirs / mine), target, Row.status(met));
+  }
+
+  /** Writes the array's bytes with one channel: what the file system allows, with no format. */
+  private static Object writeChannel(double[] a, Path file) throws IOException {
+    ByteBuffer buf = ByteBuffer.allocateDirect(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE,
+        StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+      int i = 0;
+      while (i < a.length) {
+        buf.clear();
+        int n = Math.min(buf.capacity() / 8, a.length - i);
+        buf.asDoubleBuffer().put(a, i, n);
+        buf.limit(n * 8);
+        while (buf.hasRemaining()) {
+          ch.write(buf);
+        }
+        i += n;
+      }
+    }
+    return file;
+  }
+
+  /** Reads a file written by {@link #writeChannel} back into an array. */
+  private static Object readChannel(Path file) throws IOException {
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      double[] a = new double[(int) (ch.size() / 8)];
+      ByteBuffer buf = ByteBuffer.allocateDirect(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
+      int i = 0;
+      while (i < a.length) {
+        buf.clear();
+        while (buf.hasRemaining() && ch.read(buf) > 0) {
+          // fill the buffer
+        }
+        buf.flip();
+        int n = Math.min(buf.remaining() / 8, a.length - i);
+        buf.asDoubleBuffer().get(a, i, n);
+        i += n;
+      }
+      return a;
+    }
   }
 
   private static Object writeObject(double[] a, Path file) throws IOException {
@@ -650,6 +707,17 @@ public final class SideBySide {
         System.getProperty("os.arch"));
   }
 
+  /** Returns the system's load averages over 1, 5 and 15 minutes, where the OS reports them. */
+  static String loadAverage() {
+    try {
+      String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+      return f[0] + " / " + f[1] + " / " + f[2];
+    } catch (IOException | RuntimeException e) {
+      double l = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+      return l < 0 ? "unknown" : String.format(Locale.ROOT, "%.2f", l);
+    }
+  }
+
   private static String cpuModel() {
     try (Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
       return lines.filter(l -> l.startsWith("model name"))
@@ -718,6 +786,9 @@ public final class SideBySide {
             + " P5/P6 %s raw, %s compressible (`i %% 1000`); P7 %s argument\n",
         tinyTasks, cpuTasks, cpuMillis, sparkTinyTasks, sparkSlowTasks, sparkSlowMillis,
         mb(bytes), mb(compressibleBytes), mb(memoryBytes)));
+    md.append("- Load average (1 / 5 / 15 min) at the start: ").append(loadAtStart)
+        .append(", at the end: ").append(loadAverage())
+        .append(" (above the number of cores, other work shared the machine and speed-ups suffer)\n");
     md.append(String.format(Locale.ROOT, "- Whole run: %.1f min\n\n", minutes));
     md.append(table).append('\n');
     if (kept.isEmpty()) {
