@@ -167,8 +167,10 @@ final class FrameReader implements Source.FrameReaderPosition {
                     : FileChannel.MapMode.PRIVATE,
                 channel.position(),
                 length);
-      } catch (IOException e) {
-        throw new UncheckedIOException("Could not map " + name + ": " + e.getMessage(), e);
+      } catch (IOException | RuntimeException e) {
+        throw new UncheckedIOException(
+            "Could not map " + name + " (" + mmapMode + "): " + e,
+            e instanceof IOException io ? io : new IOException(e));
       }
       crc.update(mapped.duplicate());
       s.skip(length);
@@ -325,11 +327,16 @@ final class FrameReader implements Source.FrameReaderPosition {
     return s;
   }
 
+  /** Gives the chunk buffer back for reuse by the next dump or load on this thread. */
+  void close() {
+    Format.release(chunk);
+    chunk = null;
+  }
+
   private ByteBuffer chunk() {
     ByteBuffer c = chunk;
     if (c == null) {
-      c = src().prefersDirect() ? ByteBuffer.allocateDirect(CHUNK) : ByteBuffer.allocate(CHUNK);
-      c.order(ByteOrder.LITTLE_ENDIAN);
+      c = Format.takeChunk(src().prefersDirect());
       chunk = c;
     }
     return c;

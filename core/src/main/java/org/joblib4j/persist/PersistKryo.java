@@ -74,8 +74,6 @@ final class PersistKryo {
     final @Nullable FrameReader reader;
     final @Nullable Predicate<String> filter;
     GraphStreams.@Nullable In graphIn;
-    @Nullable Input input;
-    @Nullable Output output;
 
     Session(
         String source,

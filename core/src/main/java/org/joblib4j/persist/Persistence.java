@@ -153,7 +153,12 @@ public final class Persistence {
    */
   public static @Nullable Object load(Path source, LoadOptions options) {
     String name = source.toString();
-    try (FileChannel ch = FileChannel.open(source, StandardOpenOption.READ)) {
+    // A private (copy-on-write) mapping needs a channel open for writing; nothing is written.
+    StandardOpenOption[] open =
+        options.mmapMode() == MmapMode.COPY_ON_WRITE
+            ? new StandardOpenOption[] {StandardOpenOption.READ, StandardOpenOption.WRITE}
+            : new StandardOpenOption[] {StandardOpenOption.READ};
+    try (FileChannel ch = FileChannel.open(source, open)) {
       long size = ch.size();
       ByteBuffer h = ByteBuffer.allocate(Format.HEADER_SIZE);
       while (h.hasRemaining()) {
@@ -311,6 +316,7 @@ public final class Persistence {
       kryo.writeClassAndObject(output, value);
       output.flush();
       frames.end();
+      frames.close();
     } catch (KryoException | IllegalArgumentException e) {
       RuntimeException typed = PersistKryo.unwrap(e);
       if (typed != null) {
@@ -339,12 +345,12 @@ public final class Persistence {
     try {
       kryo.setClassLoader(Serializer.contextLoader());
       Input input = new Input(graph, 1 << 16);
-      session.input = input;
       Object value = kryo.readClassAndObject(input);
       if (input.position() != input.limit() || !graph.drained()) {
         throw reader.corrupt("graph data follows the value");
       }
       reader.expectEndFrame(graph.ended());
+      reader.close();
       return value;
     } catch (RuntimeException e) {
       RuntimeException typed = PersistKryo.unwrap(e);
