@@ -295,6 +295,7 @@ final class FrameReader implements Source.FrameReaderPosition {
     if (bound >= 0 && position != bound) {
       throw corrupt(position, (bound - position) + " bytes follow the end frame");
     }
+    src().expectEnd(this);
   }
 
   void checkTrailer() {

@@ -175,8 +175,8 @@ public final class Persistence {
       }
       warnMmap(options, name, "it is compressed with " + codec);
       try (InputStream in =
-          Codecs.decompress(
-              new BufferedInputStream(Channels.newInputStream(ch), 1 << 16), codec)) {
+          openDecompressor(
+              new BufferedInputStream(Channels.newInputStream(ch), 1 << 16), codec, name)) {
         reader = new FrameReader(name, false, -1, MmapMode.NONE);
         reader.source(Source.of(in, name, true, reader));
         return readBody(reader, options, name);
@@ -216,18 +216,27 @@ public final class Persistence {
         reader.source(Source.of(in, name, false, reader));
         return readBody(reader, options, name);
       }
-      try (InputStream body = Codecs.decompress(Codecs.keepOpen(in), codec)) {
+      try (InputStream body = openDecompressor(Codecs.keepOpen(in), codec, name)) {
         reader = new FrameReader(name, false, -1, MmapMode.NONE);
         reader.source(Source.of(body, name, true, reader));
         return readBody(reader, options, name);
       }
     } catch (IOException e) {
-      if (e.getClass().getName().startsWith("java.io")
-          || e.getClass().getName().startsWith("java.nio")) {
-        throw new UncheckedIOException("Could not load " + name + ": " + e.getMessage(), e);
-      }
-      throw new CorruptFileException(name, Format.HEADER_SIZE, "the compressed data cannot be"
-          + " decompressed (" + e + ")", e);
+      throw new UncheckedIOException("Could not load " + name + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Opens a decompressor; one that cannot read the start of the compressed data means damage. */
+  private static InputStream openDecompressor(
+      InputStream in, Compression.Codec codec, String name) {
+    try {
+      return Codecs.decompress(in, codec);
+    } catch (IOException | RuntimeException e) {
+      throw new CorruptFileException(
+          name,
+          Format.HEADER_SIZE,
+          "the " + codec + " data cannot be decompressed (" + e + ")",
+          e);
     }
   }
 

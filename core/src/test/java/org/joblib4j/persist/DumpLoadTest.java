@@ -203,4 +203,24 @@ class DumpLoadTest {
       assertThat(files).isEmpty();
     }
   }
+
+  @ParameterizedTest
+  @EnumSource(Compression.Codec.class)
+  void load_fileCutAtEveryPointOfItsStart_throwsCorruptFileException(Compression.Codec codec)
+      throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    Joblib.dump(List.of("x", new double[5000]), out, Compression.of(codec));
+    byte[] bytes = out.toByteArray();
+    Path file = dir.resolve("cut.bin");
+    for (int cut = 0; cut < Math.min(bytes.length, 100); cut++) {
+      byte[] part = java.util.Arrays.copyOf(bytes, cut);
+      Files.write(file, part);
+      assertThatThrownBy(() -> Joblib.load(file, Object.class))
+          .isInstanceOf(CorruptFileException.class);
+      assertThatThrownBy(
+              () ->
+                  Joblib.load(new ByteArrayInputStream(part), Object.class, LoadOptions.defaults()))
+          .isInstanceOf(CorruptFileException.class);
+    }
+  }
 }
