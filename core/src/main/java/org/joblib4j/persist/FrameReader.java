@@ -56,6 +56,11 @@ final class FrameReader implements Source.FrameReaderPosition {
     this.mmapMode = mmapMode;
   }
 
+  /** Returns how many bytes of the body are left to read, or -1 when unknown. */
+  long remainingBound() {
+    return bound < 0 ? -1 : bound - position;
+  }
+
   void source(Source source) {
     this.source = source;
   }

@@ -353,7 +353,7 @@ public final class Persistence {
     ClassLoader previous = kryo.getClassLoader();
     try {
       kryo.setClassLoader(Serializer.contextLoader());
-      Input input = new Input(graph, 1 << 16);
+      Input input = new GraphStreams.BoundedInput(graph, reader);
       Object value = kryo.readClassAndObject(input);
       if (input.position() != input.limit() || !graph.drained()) {
         throw reader.corrupt("graph data follows the value");
@@ -377,6 +377,14 @@ public final class Persistence {
       }
       throw new CorruptFileException(
           name, reader.position(), "the object graph does not decode (" + e + ")", e);
+    } catch (OutOfMemoryError e) {
+      // A single allocation sized by a lying length in the graph (checked lengths never get
+      // here). It failed as a whole, so the heap is intact and the load can fail normally.
+      throw new CorruptFileException(
+          name,
+          reader.position(),
+          "a length in the object graph asks for more memory than the heap has (" + e + ")",
+          e);
     } finally {
       kryo.setClassLoader(previous);
       PersistKryo.release(kryo);
