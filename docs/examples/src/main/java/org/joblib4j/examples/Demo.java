@@ -61,6 +61,8 @@ public final class Demo {
       timed("sharedmem: require(SHARED_MEM) adds to a shared Set", () -> sharedMem(backend));
       timed("a reused session (joblib's accumulate loop)", () -> accumulate(backend));
       timed("verbose(5): 1,000 tasks, number of results", () -> verbose(backend).size());
+      timed("tasks add to a static list: what the caller sees",
+          () -> new TreeSet<>(ParallelForLoops.staticList(backend)));
     }
     out.println();
     out.println("== Memory and persistence");
