@@ -56,13 +56,23 @@ public final class Demo {
             + ParallelConfig.backendNames() + ")");
         continue;
       }
-      timed("parallel sqrt", () -> sqrt(backend));
+      timed(backend.equals("spark")
+              ? "parallel sqrt (first call starts an embedded Spark)"
+              : backend.equals("processes") ? "parallel sqrt (first call starts worker JVMs)"
+              : "parallel sqrt",
+          () -> sqrt(backend));
       timed("generator (stream), first result then the rest", () -> generator(backend));
       timed("sharedmem: require(SHARED_MEM) adds to a shared Set", () -> sharedMem(backend));
       timed("a reused session (joblib's accumulate loop)", () -> accumulate(backend));
       timed("verbose(5): 1,000 tasks, number of results", () -> verbose(backend).size());
       timed("tasks add to a static list: what the caller sees",
           () -> new TreeSet<>(ParallelForLoops.staticList(backend)));
+      if (backend.equals("spark")) {
+        out.println("  (an embedded local[*] Spark runs its executors inside this JVM, so they share"
+            + " its statics; on a cluster they do not)");
+      } else if (backend.equals("processes")) {
+        out.println("  (each worker JVM has its own statics: joblib's memory isolation)");
+      }
     }
     out.println();
     out.println("== Memory and persistence");
