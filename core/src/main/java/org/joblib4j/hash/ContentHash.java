@@ -95,6 +95,7 @@ public final class ContentHash {
   static final class Encoder {
     private static final LongTupleHashFunction XX = LongTupleHashFunction.xx128();
     private static final Access<Object> NATIVE = Access.unsafe();
+    private static final Access<ByteBuffer> BUFFER_ACCESS = Access.toByteBuffer();
     /** Arrays of more bytes than this are hashed in place. */
     private static final int INLINE = 256;
 
@@ -428,7 +429,9 @@ public final class ContentHash {
       long[] d;
       if (b instanceof ByteBuffer bb) {
         type = 1;
-        d = XX.hashBytes(bb);
+        // Through the public buffer API: the library's direct-buffer path needs JDK internals.
+        ByteBuffer le = bb.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        d = XX.hash(le, BUFFER_ACCESS, le.position(), le.remaining());
       } else {
         Object array = copyOut(b);
         type = elementSize(array.getClass().getComponentType()) + 10;
