@@ -32,8 +32,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes and reads joblib4j files; the implementation behind {@link org.joblib4j.Joblib#dump}
- * and {@link org.joblib4j.Joblib#load}, which most programs should call instead. The format is
+ * Writes and reads joblib4j files; the implementation behind {@link org.joblib4j.Joblib#dump} and
+ * {@link org.joblib4j.Joblib#load}, which most programs should call instead. The format is
  * described in the {@linkplain org.joblib4j.persist package documentation}. This class is
  * thread-safe.
  *
@@ -119,8 +119,7 @@ public final class Persistence {
       ByteBuffer h = header(compression);
       out.write(h.array(), 0, h.limit());
       try (OutputStream body =
-          new BufferedOutputStream(
-              Codecs.compress(Codecs.keepOpen(out), compression), 1 << 16)) {
+          new BufferedOutputStream(Codecs.compress(Codecs.keepOpen(out), compression), 1 << 16)) {
         writeBody(value, Sink.of(body));
       }
       out.flush();
@@ -132,8 +131,8 @@ public final class Persistence {
   /**
    * Writes {@code value} to {@code target}: a {@code file:} URI or any Hadoop {@code FileSystem}
    * URI ({@code hdfs://}, {@code s3a://}); the latter needs {@code hadoop-client-api} and {@code
-   * hadoop-client-runtime} on the class path. On HDFS the final rename is atomic; on file
-   * systems without an atomic rename that replaces (such as S3) the old file is deleted first.
+   * hadoop-client-runtime} on the class path. On HDFS the final rename is atomic; on file systems
+   * without an atomic rename that replaces (such as S3) the old file is deleted first.
    */
   public static void dump(@Nullable Object value, URI target, Compression compression) {
     if (isLocal(target)) {
@@ -233,17 +232,14 @@ public final class Persistence {
       return Codecs.decompress(in, codec);
     } catch (IOException | RuntimeException e) {
       throw new CorruptFileException(
-          name,
-          Format.HEADER_SIZE,
-          "the " + codec + " data cannot be decompressed (" + e + ")",
-          e);
+          name, Format.HEADER_SIZE, "the " + codec + " data cannot be decompressed (" + e + ")", e);
     }
   }
 
   private static void warnMmap(LoadOptions options, String name, String why) {
     if (options.mmapMode() != MmapMode.NONE) {
-      LOG.warn("mmapMode {} ignored for {}: {}; it is read into memory.",
-          options.mmapMode(), name, why);
+      LOG.warn(
+          "mmapMode {} ignored for {}: {}; it is read into memory.", options.mmapMode(), name, why);
     }
   }
 
@@ -305,8 +301,11 @@ public final class Persistence {
       throw new CorruptFileException(
           name,
           8,
-          "it has format version " + version + ", and this joblib4j reads version "
-              + Format.VERSION + "; load it with the joblib4j release that wrote it",
+          "it has format version "
+              + version
+              + ", and this joblib4j reads version "
+              + Format.VERSION
+              + "; load it with the joblib4j release that wrote it",
           null);
     }
     int codec = b[9] & 0xFF;
@@ -369,7 +368,10 @@ public final class Persistence {
       for (Throwable t = e; t != null; t = t.getCause()) {
         if (t instanceof ClassNotFoundException) {
           throw new SerializationException(
-              "Cannot load " + name + ": it holds an instance of " + t.getMessage()
+              "Cannot load "
+                  + name
+                  + ": it holds an instance of "
+                  + t.getMessage()
                   + ", which is not on the class path. Load it in a JVM with the classes that"
                   + " dumped it.",
               e);

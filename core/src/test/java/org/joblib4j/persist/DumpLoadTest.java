@@ -84,7 +84,8 @@ class DumpLoadTest {
   @Test
   void load_mmapReadOnly_buffersAreViewsOfTheFile() throws Exception {
     Path file = dir.resolve("buffers.bin");
-    DoubleBuffer db = ByteBuffer.allocateDirect(8 * 1000).order(ByteOrder.BIG_ENDIAN).asDoubleBuffer();
+    DoubleBuffer db =
+        ByteBuffer.allocateDirect(8 * 1000).order(ByteOrder.BIG_ENDIAN).asDoubleBuffer();
     for (int i = 0; i < 1000; i++) {
       db.put(i, i * 2.0);
     }
@@ -154,7 +155,8 @@ class DumpLoadTest {
     assertThat(Compression.forPath(Path.of("a.pkl.z"))).isEqualTo(Compression.DEFAULT);
     assertThat(Compression.forPath(Path.of("a.GZ")).codec()).isEqualTo(Compression.Codec.GZIP);
     assertThat(Compression.forPath(Path.of("a.lz4")).codec()).isEqualTo(Compression.Codec.LZ4);
-    assertThat(Compression.forPath(Path.of("a.zst"))).isEqualTo(Compression.of(Compression.Codec.ZSTD, 3));
+    assertThat(Compression.forPath(Path.of("a.zst")))
+        .isEqualTo(Compression.of(Compression.Codec.ZSTD, 3));
     assertThat(Compression.forPath(Path.of("a.xz")).level()).isEqualTo(6);
     assertThatThrownBy(() -> Joblib.dump(1, dir.resolve("a.bz2")))
         .isInstanceOf(IllegalArgumentException.class)
