@@ -225,4 +225,27 @@ class DumpLoadTest {
           .isInstanceOf(CorruptFileException.class);
     }
   }
+
+  @Test
+  void dump_largeArraysAndBuffers_startAt64ByteAlignedFileOffsets() throws Exception {
+    Path file = dir.resolve("aligned.bin");
+    Joblib.dump(
+        List.of("a", new double[3000], "bc", new byte[20_001], ByteBuffer.allocate(777), 5), file);
+    ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
+    int arrays = 0;
+    int at = Format.HEADER_SIZE;
+    while (at < b.limit()) {
+      byte kind = b.get(at);
+      int pad = b.getShort(at + 2) & 0xFFFF;
+      long length = b.getLong(at + 4);
+      int payload = at + Format.FRAME_HEADER_SIZE + pad;
+      if (kind == Format.KIND_ARRAY) {
+        arrays++;
+        assertThat(payload % 64).as("payload offset %d", payload).isZero();
+      }
+      at = payload + (int) length + Format.TRAILER_SIZE;
+    }
+    assertThat(at).isEqualTo(b.limit());
+    assertThat(arrays).isEqualTo(3);
+  }
 }
