@@ -6,9 +6,11 @@ import com.esotericsoftware.kryo.kryo5.io.Input;
 import com.esotericsoftware.kryo.kryo5.io.Output;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.SequenceInputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
@@ -165,6 +167,17 @@ public final class Persistence {
           break;
         }
       }
+      Compression.Codec outer = outerCodec(h.array(), h.position());
+      if (outer != null) {
+        // The whole dump was compressed afterwards (gzip v.pkl): read it through that codec.
+        warnMmap(options, name, "the whole file is compressed with " + outer);
+        ch.position(0);
+        try (InputStream in =
+            openDecompressor(
+                new BufferedInputStream(Channels.newInputStream(ch), 1 << 16), outer, name)) {
+          return load(in, name, -1, options.mmapMode(MmapMode.NONE), true);
+        }
+      }
       Compression.Codec codec = parseHeader(h, name);
       FrameReader reader;
       if (codec == Compression.Codec.NONE) {
@@ -204,9 +217,22 @@ public final class Persistence {
 
   /** Reads from a stream of {@code size} bytes in all ({@code -1} when unknown). */
   static @Nullable Object load(InputStream in, String name, long size, LoadOptions options) {
+    return load(in, name, size, options, false);
+  }
+
+  private static @Nullable Object load(
+      InputStream in, String name, long size, LoadOptions options, boolean unwrapped) {
     warnMmap(options, name, "it is read from a stream");
     try {
       byte[] hb = in.readNBytes(Format.HEADER_SIZE);
+      Compression.Codec outer = outerCodec(hb, hb.length);
+      if (outer != null && !unwrapped) {
+        // The whole dump was compressed afterwards (gzip v.pkl): read it through that codec.
+        InputStream whole = new SequenceInputStream(new ByteArrayInputStream(hb), in);
+        try (InputStream body = openDecompressor(Codecs.keepOpen(whole), outer, name)) {
+          return load(body, name, -1, options.mmapMode(MmapMode.NONE), true);
+        }
+      }
       Compression.Codec codec = parseHeader(ByteBuffer.wrap(hb).position(hb.length), name);
       FrameReader reader;
       if (codec == Compression.Codec.NONE) {
@@ -223,6 +249,42 @@ public final class Persistence {
     } catch (IOException e) {
       throw new UncheckedIOException("Could not load " + name + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Returns the codec whose magic bytes start {@code b} when it is not a joblib4j header: a dump
+   * compressed as a whole by another tool, detected as joblib detects its compressors.
+   */
+  static Compression.@Nullable Codec outerCodec(byte[] b, int n) {
+    if (n >= Format.MAGIC.length && Arrays.equals(b, 0, 4, Format.MAGIC, 0, 4)) {
+      return null;
+    }
+    if (n >= 2 && (b[0] & 0xFF) == 0x1F && (b[1] & 0xFF) == 0x8B) {
+      return Compression.Codec.GZIP;
+    }
+    if (n >= 4
+        && (b[0] & 0xFF) == 0x28
+        && (b[1] & 0xFF) == 0xB5
+        && (b[2] & 0xFF) == 0x2F
+        && (b[3] & 0xFF) == 0xFD) {
+      return Compression.Codec.ZSTD;
+    }
+    if (n >= 4 && b[0] == 0x04 && b[1] == 0x22 && b[2] == 0x4D && b[3] == 0x18) {
+      return Compression.Codec.LZ4;
+    }
+    if (n >= 6
+        && (b[0] & 0xFF) == 0xFD
+        && b[1] == '7'
+        && b[2] == 'z'
+        && b[3] == 'X'
+        && b[4] == 'Z'
+        && b[5] == 0) {
+      return Compression.Codec.XZ;
+    }
+    if (n >= 2 && (b[0] & 0xFF) == 0x78 && (((b[0] & 0xFF) << 8) | (b[1] & 0xFF)) % 31 == 0) {
+      return Compression.Codec.ZLIB;
+    }
+    return null;
   }
 
   /** Opens a decompressor; one that cannot read the start of the compressed data means damage. */

@@ -248,4 +248,26 @@ class DumpLoadTest {
     assertThat(at).isEqualTo(b.limit());
     assertThat(arrays).isEqualTo(3);
   }
+
+  @ParameterizedTest
+  @EnumSource(
+      value = Compression.Codec.class,
+      names = {"NONE"},
+      mode = EnumSource.Mode.EXCLUDE)
+  void load_dumpCompressedAsAWholeAfterwards_isDetectedFromMagicBytes(Compression.Codec codec)
+      throws Exception {
+    ByteArrayOutputStream plain = new ByteArrayOutputStream();
+    Joblib.dump(List.of("whole", new double[4000]), plain, Compression.NONE);
+    ByteArrayOutputStream whole = new ByteArrayOutputStream();
+    try (java.io.OutputStream z = Codecs.compress(Codecs.keepOpen(whole), Compression.of(codec))) {
+      z.write(plain.toByteArray());
+    }
+    Path file = dir.resolve("whole.bin");
+    Files.write(file, whole.toByteArray());
+    assertThat(Joblib.load(file, List.class).get(0)).isEqualTo("whole");
+    List<?> fromStream =
+        Joblib.load(
+            new ByteArrayInputStream(whole.toByteArray()), List.class, LoadOptions.defaults());
+    assertThat((double[]) fromStream.get(1)).hasSize(4000);
+  }
 }
