@@ -115,7 +115,14 @@ final class PersistKryo {
   }
 
   static Kryo newKryo() {
-    Kryo kryo = new FilteringKryo();
+    // ClosureSerializer's constructor sets static fields unsafely when java.lang.invoke is not
+    // opened; constructing Kryo instances one at a time avoids that race.
+    synchronized (ClosureSerializer.class) {
+      return configure(new FilteringKryo());
+    }
+  }
+
+  private static Kryo configure(Kryo kryo) {
     kryo.setRegistrationRequired(false);
     kryo.setReferences(true);
     kryo.setInstantiatorStrategy(new DefaultInstantiatorStrategy(new StdInstantiatorStrategy()));
