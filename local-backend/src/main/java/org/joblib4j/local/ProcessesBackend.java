@@ -1,0 +1,155 @@
+package org.joblib4j.local;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+import org.joblib4j.Joblib;
+import org.joblib4j.Task;
+import org.joblib4j.local.worker.Protocol;
+import org.joblib4j.serial.SerializationException;
+import org.joblib4j.serial.Serializer;
+import org.joblib4j.spi.BackendOptions;
+import org.joblib4j.spi.BatchResult;
+import org.joblib4j.spi.NestedConfig;
+import org.joblib4j.spi.ParallelBackend;
+import org.joblib4j.spi.TaskBatch;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Runs batches on the process-wide {@link WorkerPool} of worker JVMs, for one call or one
+ * session. Batches are serialized on the caller's thread, so a task that cannot be serialized
+ * fails before anything of its batch is sent; large arguments go through {@link LargeArguments}.
+ */
+final class ProcessesBackend implements ParallelBackend {
+  private static final AtomicLong CALL_IDS = new AtomicLong();
+
+  private final BackendOptions options;
+  private final WorkerPool pool;
+  private @Nullable LargeArguments large;
+  private long callId;
+  private String callName = "Parallel";
+
+  ProcessesBackend(BackendOptions options, WorkerPool pool) {
+    this.options = options;
+    this.pool = pool;
+  }
+
+  @Override
+  public int effectiveNJobs(int nJobs) {
+    return nJobs > 0 ? nJobs : Math.max(Joblib.cpuCount() + 1 + nJobs, 1);
+  }
+
+  @Override
+  public void startCall(CallInfo call) {
+    callId = CALL_IDS.incrementAndGet();
+    callName = call.name();
+    large = options.maxNbytes() >= 0 ? new LargeArguments(options.tempFolder(), options.maxNbytes())
+        : null;
+    pool.resize(call.nWorkers());
+  }
+
+  @Override
+  public CompletableFuture<BatchResult> submit(TaskBatch batch) {
+    Serializer serializer = Serializer.get();
+    List<Task<?>> tasks = batch.tasks();
+    LargeArguments l = large;
+    if (l != null) {
+      tasks = l.replaceKnown(tasks, serializer);
+    }
+    Payload payload = encode(batch, tasks, serializer);
+    if (l != null && payload.size() > options.maxNbytes()) {
+      List<Task<?>> measured = l.replaceMeasured(tasks, serializer);
+      if (measured != tasks) {
+        payload = encode(batch, measured, serializer);
+      }
+    }
+    if (payload.size() >= Protocol.MAX_FRAME - 1) {
+      throw new SerializationException(
+          String.format(
+              Locale.ROOT,
+              "A batch of %s serialized to %d bytes, more than a frame holds; pass large values"
+                  + " as task arguments with maxNbytes enabled, or make the batches smaller",
+              callName,
+              payload.size()),
+          null);
+    }
+    Job job =
+        new Job(
+            this,
+            payload.bytes(),
+            payload.size(),
+            serializer,
+            Serializer.contextLoader(),
+            callName,
+            new CompletableFuture<>());
+    pool.submit(job);
+    return job.future();
+  }
+
+  private Payload encode(TaskBatch batch, List<Task<?>> tasks, Serializer serializer) {
+    Payload out = new Payload(256 + 32 * tasks.size());
+    try {
+      DataOutputStream d = new DataOutputStream(out);
+      d.writeLong(callId);
+      d.writeUTF(serializer.name());
+      d.writeLong(batch.firstIndex());
+      NestedConfig nested = batch.nested();
+      d.writeUTF(nested.backend());
+      d.writeInt(nested.nJobs());
+      d.writeInt(nested.level());
+      d.flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    serializer.write(tasks.toArray(new Task<?>[0]), out);
+    return out;
+  }
+
+  @Override
+  public void cancelAll() {
+    pool.cancel(this);
+  }
+
+  @Override
+  public void endCall() {
+    LargeArguments l = large;
+    large = null;
+    if (l != null) {
+      l.close();
+    }
+  }
+
+  @Override
+  public NestedConfig nested(CallInfo call) {
+    int level = call.nestingLevel() + 1;
+    return new NestedConfig(
+        "threading", Math.max(Joblib.cpuCount() / Math.max(call.nWorkers(), 1), 1), level);
+  }
+
+  @Override
+  public String displayName() {
+    return "ProcessesBackend";
+  }
+
+  @Override
+  public void close() {
+    pool.cancel(this);
+    endCall();
+  }
+
+  /** A byte array output stream whose array is handed on without a copy. */
+  private static final class Payload extends ByteArrayOutputStream {
+    Payload(int size) {
+      super(size);
+    }
+
+    byte[] bytes() {
+      return buf;
+    }
+  }
+}

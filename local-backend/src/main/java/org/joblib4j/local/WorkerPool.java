@@ -1,0 +1,472 @@
+package org.joblib4j.local;
+
+import java.io.ByteArrayInputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.joblib4j.JoblibException;
+import org.joblib4j.RemoteTaskException;
+import org.joblib4j.WorkerCrashedException;
+import org.joblib4j.local.worker.Protocol;
+import org.joblib4j.spi.BatchResult;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The process-wide pool of worker JVMs that every {@code processes} backend shares: joblib's
+ * reusable loky executor.
+ *
+ * <pre>
+ * Design note. One lock (this pool's monitor) guards the live workers, the idle ones, the queue
+ * of jobs and the target size. Nothing slow happens under it: jobs are matched with idle workers
+ * under the lock and written to the workers' pipes after it is released. Each worker has a
+ * reader thread that takes its answers: it frees the worker, hands it the next queued job, sends
+ * that job, and only then decodes the answer and completes the future, so the worker is never
+ * idle while the parent decodes.
+ *
+ * Healing: a reader that meets the end of its worker's output waits for the process to exit,
+ * fails the job the worker ran with WorkerCrashedException (unless the pool stopped the worker on
+ * purpose), and starts a replacement when the pool is below its target size. cancelAll kills the
+ * workers that run the cancelled backend's jobs at once and starts their replacements, so the
+ * call returns without waiting for them. Shrinking retires idle workers above the target by
+ * closing their standard input; busy ones retire when they finish. Idle workers retire after the
+ * idle timeout, and a shutdown hook kills every worker when the parent JVM exits.
+ * </pre>
+ *
+ * <p>This class is thread-safe.
+ */
+final class WorkerPool {
+  private static @Nullable WorkerPool shared;
+
+  private final List<Worker> workers = new ArrayList<>();
+  private final ArrayDeque<Worker> idle = new ArrayDeque<>();
+  private final ArrayDeque<Job> queue = new ArrayDeque<>();
+  private final long parentPid = ProcessHandle.current().pid();
+  private final ScheduledExecutorService reaper;
+  private final Duration idleTimeout;
+  private int target;
+  private int nextId;
+  private boolean shutDown;
+
+  private WorkerPool(Duration idleTimeout) {
+    this.idleTimeout = idleTimeout;
+    this.reaper =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "joblib4j-worker-reaper");
+              t.setDaemon(true);
+              return t;
+            });
+    long period = Math.max(50, Math.min(5_000, idleTimeout.toMillis() / 4));
+    reaper.scheduleWithFixedDelay(this::retireIdle, period, period, TimeUnit.MILLISECONDS);
+  }
+
+  /** Returns the process-wide pool, creating it (and its shutdown hook) on first use. */
+  static synchronized WorkerPool shared() {
+    if (shared == null) {
+      WorkerPool pool = new WorkerPool(WorkerCommand.idleTimeout());
+      Runtime.getRuntime()
+          .addShutdownHook(new Thread(pool::shutDown, "joblib4j-worker-pool-shutdown"));
+      shared = pool;
+    }
+    return shared;
+  }
+
+  /**
+   * Sets the pool's size to {@code n} workers: starts the missing ones (their JVMs boot in
+   * parallel) and retires idle workers above {@code n}.
+   */
+  void resize(int n) {
+    List<Assignment> toSend;
+    synchronized (this) {
+      checkOpen();
+      target = n;
+      while (workers.size() < n) {
+        spawn();
+      }
+      while (workers.size() > n && !idle.isEmpty()) {
+        retire(idle.pollFirst());
+      }
+      toSend = match();
+    }
+    send(toSend);
+  }
+
+  /** Queues {@code job}; it runs on the first idle worker. */
+  void submit(Job job) {
+    List<Assignment> toSend;
+    synchronized (this) {
+      if (shutDown) {
+        job.future().completeExceptionally(new CancellationException("the JVM is shutting down"));
+        return;
+      }
+      queue.addLast(job);
+      toSend = match();
+    }
+    send(toSend);
+  }
+
+  /**
+   * Cancels the queued jobs of {@code owner} and kills the workers running its jobs, starting
+   * replacements for them.
+   */
+  void cancel(Object owner) {
+    List<Assignment> toSend;
+    synchronized (this) {
+      for (Iterator<Job> it = queue.iterator(); it.hasNext(); ) {
+        Job job = it.next();
+        if (job.owner() == owner) {
+          it.remove();
+          job.future().cancel(false);
+        }
+      }
+      for (Worker w : new ArrayList<>(workers)) {
+        Job job = w.current;
+        if (job != null && job.owner() == owner) {
+          w.stopped = true;
+          w.current = null;
+          workers.remove(w);
+          w.process.destroyForcibly();
+          job.future().cancel(false);
+        }
+      }
+      if (!shutDown) {
+        while (workers.size() < target) {
+          spawn();
+        }
+      }
+      toSend = match();
+    }
+    send(toSend);
+  }
+
+  /** Returns the processes of the live workers, for tests and diagnostics. */
+  synchronized List<Process> processes() {
+    List<Process> out = new ArrayList<>();
+    for (Worker w : workers) {
+      out.add(w.process);
+    }
+    return out;
+  }
+
+  /** Returns the pool's target size. */
+  synchronized int target() {
+    return target;
+  }
+
+  private void checkOpen() {
+    if (shutDown) {
+      throw new JoblibException("The processes backend's worker pool is shut down: the JVM exits");
+    }
+  }
+
+  /** Starts one worker and its reader; called under the lock. */
+  private void spawn() {
+    int id = ++nextId;
+    Worker w;
+    try {
+      w = Worker.start(id, WorkerCommand.build(parentPid));
+    } catch (IOException e) {
+      throw new JoblibException(
+          String.format(
+              Locale.ROOT,
+              "Could not start worker JVM %d with %s/bin/java: %s. Check that java.home points"
+                  + " to a complete JDK or JRE, and the options in -D%s.",
+              id,
+              System.getProperty("java.home"),
+              e.getMessage(),
+              WorkerCommand.JVM_OPTIONS),
+          e);
+    }
+    workers.add(w);
+    w.idleSince = System.nanoTime();
+    idle.addLast(w);
+    Thread reader = new Thread(() -> read(w), "joblib4j-worker-" + id + "-reader");
+    reader.setDaemon(true);
+    reader.start();
+  }
+
+  /** Closes the input of an idle worker, which makes it exit; called under the lock. */
+  private void retire(Worker w) {
+    workers.remove(w);
+    idle.remove(w);
+    w.stopped = true;
+    w.closeInput();
+  }
+
+  /** Pairs idle workers with queued jobs; called under the lock. */
+  private List<Assignment> match() {
+    List<Assignment> out = List.of();
+    while (!idle.isEmpty() && !queue.isEmpty()) {
+      Job job = queue.pollFirst();
+      if (job.future().isDone()) {
+        continue;
+      }
+      Worker w = idle.pollLast();
+      w.current = job;
+      if (out.isEmpty()) {
+        out = new ArrayList<>(2);
+      }
+      out.add(new Assignment(w, job));
+    }
+    return out;
+  }
+
+  private static void send(List<Assignment> assignments) {
+    for (Assignment a : assignments) {
+      try {
+        a.worker().send(a.job());
+      } catch (IOException e) {
+        // The worker is gone; its reader reports the crash for this job.
+      }
+    }
+  }
+
+  private void read(Worker w) {
+    try {
+      w.awaitStart();
+      while (true) {
+        byte[] frame = w.readFrame();
+        Job job;
+        List<Assignment> toSend;
+        synchronized (this) {
+          job = w.current;
+          w.current = null;
+          if (!w.stopped) {
+            if (workers.size() > target) {
+              retire(w);
+            } else {
+              w.idleSince = System.nanoTime();
+              idle.addLast(w);
+            }
+          }
+          toSend = match();
+        }
+        send(toSend);
+        if (job != null) {
+          complete(job, frame);
+        }
+      }
+    } catch (IOException e) {
+      exited(w);
+    } catch (RuntimeException | Error e) {
+      w.process.destroyForcibly();
+      exited(w);
+      throw e;
+    }
+  }
+
+  private void exited(Worker w) {
+    int exitCode = w.awaitExit();
+    Job job;
+    boolean stopped;
+    WorkerCrashedException crash = null;
+    List<Assignment> toSend = List.of();
+    synchronized (this) {
+      job = w.current;
+      w.current = null;
+      stopped = w.stopped;
+      if (job != null && !stopped) {
+        // As loky's broken executor: the call's queued batches fail with the same error.
+        crash = crashed(w, exitCode, job);
+        for (Iterator<Job> it = queue.iterator(); it.hasNext(); ) {
+          Job queued = it.next();
+          if (queued.owner() == job.owner()) {
+            it.remove();
+            queued.future().completeExceptionally(crash);
+          }
+        }
+      }
+      boolean live = workers.remove(w);
+      idle.remove(w);
+      if (live && !shutDown) {
+        try {
+          while (workers.size() < target) {
+            spawn();
+          }
+        } catch (JoblibException e) {
+          if (job != null) {
+            job.future().completeExceptionally(e);
+          }
+        }
+        toSend = match();
+      }
+    }
+    send(toSend);
+    if (job != null && crash != null) {
+      job.future().completeExceptionally(crash);
+    }
+  }
+
+  private void retireIdle() {
+    synchronized (this) {
+      long now = System.nanoTime();
+      for (Worker w : new ArrayList<>(idle)) {
+        if (now - w.idleSince >= idleTimeout.toNanos()) {
+          retire(w);
+          target = Math.min(target, workers.size());
+        }
+      }
+    }
+  }
+
+  private void shutDown() {
+    List<Worker> all;
+    synchronized (this) {
+      shutDown = true;
+      all = new ArrayList<>(workers);
+      workers.clear();
+      idle.clear();
+      for (Job job : queue) {
+        job.future().cancel(false);
+      }
+      queue.clear();
+    }
+    for (Worker w : all) {
+      w.stopped = true;
+      w.process.destroyForcibly();
+    }
+    reaper.shutdownNow();
+    LargeArguments.deleteAll();
+  }
+
+  /** Decodes a worker's answer to {@code job} and completes its future. */
+  private static void complete(Job job, byte[] frame) {
+    try {
+      job.future().complete(decode(job, frame));
+    } catch (RuntimeException | Error e) {
+      job.future().completeExceptionally(e);
+    }
+  }
+
+  static BatchResult decode(Job job, byte[] frame) throws RuntimeException {
+    ByteArrayInputStream bytes = new ByteArrayInputStream(frame, 1, frame.length - 1);
+    if (frame[0] == Protocol.RESULT) {
+      try {
+        Object[] values = (Object[]) job.serializer().read(bytes, job.loader());
+        return BatchResult.success(values == null ? new Object[0] : values);
+      } catch (RuntimeException e) {
+        return BatchResult.failure(
+            0,
+            new JoblibException(
+                "The results of a batch could not be read back in the parent: "
+                    + e.getMessage()
+                    + ". Make sure the values tasks return are serializable and their classes"
+                    + " are on the parent's class path.",
+                e));
+      }
+    }
+    if (frame[0] != Protocol.FAILURE) {
+      throw new IllegalStateException("Unexpected frame type " + frame[0] + " from a worker");
+    }
+    try {
+      DataInputStream d = new DataInputStream(bytes);
+      int offset = d.readInt();
+      String className = d.readUTF();
+      String message = d.readUTF();
+      StackTraceElement[] trace = new StackTraceElement[d.readInt()];
+      for (int i = 0; i < trace.length; i++) {
+        String cls = d.readUTF();
+        String method = d.readUTF();
+        String file = d.readUTF();
+        trace[i] = new StackTraceElement(cls, method, file.isEmpty() ? null : file, d.readInt());
+      }
+      byte[] serialized = new byte[d.readInt()];
+      d.readFully(serialized);
+      Throwable failure = null;
+      if (serialized.length > 0) {
+        try {
+          failure = (Throwable) job.serializer().fromBytes(serialized, job.loader());
+        } catch (RuntimeException | LinkageError e) {
+          failure = null;
+        }
+      }
+      if (failure == null) {
+        failure = new RemoteTaskException(className, message, trace);
+      }
+      return BatchResult.failure(offset, failure);
+    } catch (IOException e) {
+      throw new IllegalStateException("A worker sent a malformed failure frame", e);
+    }
+  }
+
+  private static WorkerCrashedException crashed(Worker w, int exitCode, Job job) {
+    StringBuilder m = new StringBuilder();
+    m.append(
+        String.format(
+            Locale.ROOT,
+            "The %s of the processes backend was unexpectedly terminated while it ran a batch of"
+                + " %s; its exit status was %s. ",
+            w.name(),
+            job.callName(),
+            describeExit(exitCode)));
+    m.append(
+        "This could be caused by the task calling System.exit or Runtime.halt, by the worker"
+            + " running out of memory (workers run with -XX:+ExitOnOutOfMemoryError and exit with"
+            + " code 3; give them more heap with -D"
+            + WorkerCommand.HEAP
+            + "=4g), by a crash in native code, or by the operating system or a user killing the"
+            + " worker (SIGKILL, exit code 137, is also what the Linux OOM killer sends). The"
+            + " pool replaced the worker; the next call runs normally.");
+    List<String> tail = w.stderrTail();
+    if (!tail.isEmpty()) {
+      m.append(" Last lines of its standard error:");
+      for (String line : tail) {
+        m.append("\n  ").append(line);
+      }
+    }
+    return new WorkerCrashedException(m.toString(), exitCode, null);
+  }
+
+  /** Returns loky's label for an exit code: {@code SIGKILL(-9) (exit code 137)}, {@code EXIT(3)}. */
+  static String describeExit(int exitCode) {
+    if (exitCode < 0) {
+      return "unknown (the process did not end when killed)";
+    }
+    if (exitCode > 128 && exitCode < 128 + 65) {
+      int signal = exitCode - 128;
+      return String.format(
+          Locale.ROOT, "%s(-%d) (exit code %d)", signalName(signal), signal, exitCode);
+    }
+    return String.format(Locale.ROOT, "EXIT(%d)", exitCode);
+  }
+
+  private static String signalName(int signal) {
+    switch (signal) {
+      case 1:
+        return "SIGHUP";
+      case 2:
+        return "SIGINT";
+      case 3:
+        return "SIGQUIT";
+      case 4:
+        return "SIGILL";
+      case 6:
+        return "SIGABRT";
+      case 7:
+        return "SIGBUS";
+      case 8:
+        return "SIGFPE";
+      case 9:
+        return "SIGKILL";
+      case 11:
+        return "SIGSEGV";
+      case 13:
+        return "SIGPIPE";
+      case 15:
+        return "SIGTERM";
+      default:
+        return "SIG" + signal;
+    }
+  }
+
+  private record Assignment(Worker worker, Job job) {}
+}
