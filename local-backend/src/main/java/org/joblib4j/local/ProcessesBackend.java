@@ -1,15 +1,13 @@
 package org.joblib4j.local;
 
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import org.joblib4j.Joblib;
 import org.joblib4j.Task;
+import org.joblib4j.local.worker.BatchCodec;
+import org.joblib4j.local.worker.FrameBuffer;
 import org.joblib4j.local.worker.Protocol;
 import org.joblib4j.serial.SerializationException;
 import org.joblib4j.serial.Serializer;
@@ -61,7 +59,7 @@ final class ProcessesBackend implements ParallelBackend {
     if (l != null) {
       tasks = l.replaceKnown(tasks, serializer);
     }
-    Payload payload = encode(batch, tasks, serializer);
+    FrameBuffer payload = encode(batch, tasks, serializer);
     if (l != null && payload.size() > options.maxNbytes()) {
       List<Task<?>> measured = l.replaceMeasured(tasks, serializer);
       if (measured != tasks) {
@@ -81,7 +79,7 @@ final class ProcessesBackend implements ParallelBackend {
     Job job =
         new Job(
             this,
-            payload.bytes(),
+            payload.array(),
             payload.size(),
             serializer,
             Serializer.contextLoader(),
@@ -91,22 +89,16 @@ final class ProcessesBackend implements ParallelBackend {
     return job.future();
   }
 
-  private Payload encode(TaskBatch batch, List<Task<?>> tasks, Serializer serializer) {
-    Payload out = new Payload(256 + 32 * tasks.size());
-    try {
-      DataOutputStream d = new DataOutputStream(out);
-      d.writeLong(callId);
-      d.writeUTF(serializer.name());
-      d.writeLong(batch.firstIndex());
-      NestedConfig nested = batch.nested();
-      d.writeUTF(nested.backend());
-      d.writeInt(nested.nJobs());
-      d.writeInt(nested.level());
-      d.flush();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    serializer.write(tasks.toArray(new Task<?>[0]), out);
+  private FrameBuffer encode(TaskBatch batch, List<Task<?>> tasks, Serializer serializer) {
+    FrameBuffer out = new FrameBuffer(128 + 24 * tasks.size());
+    out.putLong(callId);
+    out.putString(serializer.name());
+    out.putLong(batch.firstIndex());
+    NestedConfig nested = batch.nested();
+    out.putString(nested.backend());
+    out.putInt(nested.nJobs());
+    out.putInt(nested.level());
+    BatchCodec.writeTasks(out, tasks, serializer);
     return out;
   }
 
@@ -140,16 +132,5 @@ final class ProcessesBackend implements ParallelBackend {
   public void close() {
     pool.cancel(this);
     endCall();
-  }
-
-  /** A byte array output stream whose array is handed on without a copy. */
-  private static final class Payload extends ByteArrayOutputStream {
-    Payload(int size) {
-      super(size);
-    }
-
-    byte[] bytes() {
-      return buf;
-    }
   }
 }

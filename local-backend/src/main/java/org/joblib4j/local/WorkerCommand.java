@@ -5,8 +5,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import org.joblib4j.local.worker.WorkerMain;
 
 /**
@@ -18,8 +20,11 @@ final class WorkerCommand {
   static final String HEAP = "joblib4j.processes.heap";
   static final String IDLE_TIMEOUT = "joblib4j.processes.idleTimeout";
 
-  /** Serial GC: each worker runs one task at a time, and it starts fastest. */
-  static final String DEFAULT_JVM_OPTIONS = "-XX:+UseSerialGC";
+  /**
+   * Serial GC, as each worker runs one task at a time and it starts fastest; no performance data
+   * file, which saves start-up time and leaves nothing in the temporary folder.
+   */
+  static final String DEFAULT_JVM_OPTIONS = "-XX:+UseSerialGC -XX:-UsePerfData";
 
   static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(300);
 
@@ -29,7 +34,7 @@ final class WorkerCommand {
   static List<String> build(long parentPid) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.addAll(inherited(ManagementFactory.getRuntimeMXBean().getInputArguments()));
+    cmd.addAll(Inherited.OPTIONS);
     cmd.add("-XX:+ExitOnOutOfMemoryError");
     cmd.add("-XX:+DisplayVMOutputToStderr");
     cmd.add("-Xshare:auto");
@@ -110,6 +115,27 @@ final class WorkerCommand {
                 + " (PT5M)",
             IDLE_TIMEOUT,
             value));
+  }
+
+  /** The parent's options that workers inherit, read once. */
+  private static final class Inherited {
+    static final List<String> OPTIONS = inherited(parentArguments());
+
+    /**
+     * Returns the parent JVM's options. The process's own command line is read first, as it is
+     * cheap; the management bean, which loads JMX, only when that is unavailable or uses argument
+     * files.
+     */
+    private static List<String> parentArguments() {
+      Optional<String[]> args = ProcessHandle.current().info().arguments();
+      if (args.isPresent()) {
+        List<String> list = Arrays.asList(args.get());
+        if (list.stream().noneMatch(a -> a.startsWith("@"))) {
+          return list;
+        }
+      }
+      return ManagementFactory.getRuntimeMXBean().getInputArguments();
+    }
   }
 
   private static List<String> split(String options) {

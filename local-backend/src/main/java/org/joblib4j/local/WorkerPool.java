@@ -1,7 +1,6 @@
 package org.joblib4j.local;
 
 import java.io.ByteArrayInputStream;
-import java.io.DataInputStream;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -16,6 +15,8 @@ import java.util.concurrent.TimeUnit;
 import org.joblib4j.JoblibException;
 import org.joblib4j.RemoteTaskException;
 import org.joblib4j.WorkerCrashedException;
+import org.joblib4j.local.worker.BatchCodec;
+import org.joblib4j.local.worker.FrameBuffer;
 import org.joblib4j.local.worker.Protocol;
 import org.joblib4j.spi.BatchResult;
 import org.jspecify.annotations.Nullable;
@@ -56,7 +57,8 @@ final class WorkerPool {
   private int nextId;
   private boolean shutDown;
 
-  private WorkerPool(Duration idleTimeout) {
+  /** Creates a pool whose idle workers exit after {@code idleTimeout}; tests make their own. */
+  WorkerPool(Duration idleTimeout) {
     this.idleTimeout = idleTimeout;
     this.reaper =
         Executors.newSingleThreadScheduledExecutor(
@@ -318,7 +320,8 @@ final class WorkerPool {
     }
   }
 
-  private void shutDown() {
+  /** Kills every worker and refuses new work; the shutdown hook runs it. */
+  void shutDown() {
     List<Worker> all;
     synchronized (this) {
       shutDown = true;
@@ -347,13 +350,13 @@ final class WorkerPool {
     }
   }
 
-  static BatchResult decode(Job job, byte[] frame) throws RuntimeException {
-    ByteArrayInputStream bytes = new ByteArrayInputStream(frame, 1, frame.length - 1);
+  static BatchResult decode(Job job, byte[] frame) {
+    FrameBuffer.Reader in = new FrameBuffer.Reader(frame, 1);
     if (frame[0] == Protocol.RESULT) {
       try {
-        Object[] values = (Object[]) job.serializer().read(bytes, job.loader());
-        return BatchResult.success(values == null ? new Object[0] : values);
-      } catch (RuntimeException e) {
+        return BatchResult.success(
+            BatchCodec.readValues(in, job.serializer(), job.loader()));
+      } catch (RuntimeException | LinkageError e) {
         return BatchResult.failure(
             0,
             new JoblibException(
@@ -367,35 +370,32 @@ final class WorkerPool {
     if (frame[0] != Protocol.FAILURE) {
       throw new IllegalStateException("Unexpected frame type " + frame[0] + " from a worker");
     }
-    try {
-      DataInputStream d = new DataInputStream(bytes);
-      int offset = d.readInt();
-      String className = d.readUTF();
-      String message = d.readUTF();
-      StackTraceElement[] trace = new StackTraceElement[d.readInt()];
-      for (int i = 0; i < trace.length; i++) {
-        String cls = d.readUTF();
-        String method = d.readUTF();
-        String file = d.readUTF();
-        trace[i] = new StackTraceElement(cls, method, file.isEmpty() ? null : file, d.readInt());
-      }
-      byte[] serialized = new byte[d.readInt()];
-      d.readFully(serialized);
-      Throwable failure = null;
-      if (serialized.length > 0) {
-        try {
-          failure = (Throwable) job.serializer().fromBytes(serialized, job.loader());
-        } catch (RuntimeException | LinkageError e) {
-          failure = null;
-        }
-      }
-      if (failure == null) {
-        failure = new RemoteTaskException(className, message, trace);
-      }
-      return BatchResult.failure(offset, failure);
-    } catch (IOException e) {
-      throw new IllegalStateException("A worker sent a malformed failure frame", e);
+    int offset = in.getInt();
+    String className = in.getString();
+    String message = in.getString();
+    StackTraceElement[] trace = new StackTraceElement[in.getInt()];
+    for (int i = 0; i < trace.length; i++) {
+      String cls = in.getString();
+      String method = in.getString();
+      String file = in.getString();
+      trace[i] = new StackTraceElement(cls, method, file.isEmpty() ? null : file, in.getInt());
     }
+    int n = in.getInt();
+    Throwable failure = null;
+    if (n > 0) {
+      try {
+        failure =
+            (Throwable)
+                job.serializer()
+                    .read(new ByteArrayInputStream(frame, in.position(), n), job.loader());
+      } catch (RuntimeException | LinkageError e) {
+        failure = null;
+      }
+    }
+    if (failure == null) {
+      failure = new RemoteTaskException(className, message, trace);
+    }
+    return BatchResult.failure(offset, failure);
   }
 
   private static WorkerCrashedException crashed(Worker w, int exitCode, Job job) {

@@ -2,8 +2,6 @@ package org.joblib4j.local.worker;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
@@ -48,7 +46,7 @@ public final class WorkerMain {
   private final ClassLoader loader;
   private final Map<String, @Nullable Object> largeArguments = new HashMap<>();
   private long callId = Long.MIN_VALUE;
-  private final Buffer buffer = new Buffer();
+  private final FrameBuffer buffer = new FrameBuffer(8192);
 
   private WorkerMain(DataInputStream in, DataOutputStream out, ClassLoader loader) {
     this.in = in;
@@ -97,22 +95,18 @@ public final class WorkerMain {
   }
 
   private void runBatch(byte[] frame) throws IOException {
-    DataInputStream d = new DataInputStream(new ByteArrayInputStream(frame, 1, frame.length - 1));
-    long call = d.readLong();
-    String serializerName = d.readUTF();
-    long firstIndex = d.readLong();
-    NestedConfig nested = new NestedConfig(d.readUTF(), d.readInt(), d.readInt());
-    Serializer serializer = Serializer.byName(serializerName);
+    FrameBuffer.Reader d = new FrameBuffer.Reader(frame, 1);
+    long call = d.getLong();
+    Serializer serializer = Serializer.byName(d.getString());
+    long firstIndex = d.getLong();
+    NestedConfig nested = new NestedConfig(d.getString(), d.getInt(), d.getInt());
     if (call != callId) {
       largeArguments.clear();
       callId = call;
     }
     TaskBatch batch;
     try {
-      Task<?>[] tasks = (Task<?>[]) serializer.read(d, loader);
-      if (tasks == null) {
-        throw new IOException("The batch holds no tasks");
-      }
+      Task<?>[] tasks = BatchCodec.readTasks(d, serializer, loader);
       batch = new TaskBatch(resolve(tasks, serializer), firstIndex, nested);
     } catch (RuntimeException | IOException | LinkageError e) {
       sendFailure(0, e, serializer);
@@ -125,19 +119,20 @@ public final class WorkerMain {
       return;
     }
     Object[] values = result.values().toArray();
-    buffer.reset();
+    buffer.clear();
     try {
-      serializer.write(values, buffer);
+      BatchCodec.writeValues(buffer, values, serializer);
     } catch (RuntimeException e) {
       sendFailure(offending(values, serializer), e, serializer);
       return;
     }
-    Protocol.writeFrame(out, Protocol.RESULT, buffer.bytes(), buffer.size());
+    Protocol.writeFrame(out, Protocol.RESULT, buffer.array(), buffer.size());
   }
 
   private List<Task<?>> resolve(Task<?>[] tasks, Serializer serializer) throws IOException {
-    List<Task<?>> resolved = new ArrayList<>(tasks.length);
-    for (Task<?> task : tasks) {
+    List<Task<?>> resolved = Arrays.asList(tasks);
+    for (int t = 0; t < tasks.length; t++) {
+      Task<?> task = tasks[t];
       List<@Nullable Object> args = task.arguments();
       List<@Nullable Object> replaced = null;
       for (int i = 0; i < args.size(); i++) {
@@ -148,7 +143,9 @@ public final class WorkerMain {
           replaced.set(i, load(ref, serializer));
         }
       }
-      resolved.add(replaced == null ? task : task.withArguments(replaced));
+      if (replaced != null) {
+        resolved.set(t, task.withArguments(replaced));
+      }
     }
     return resolved;
   }
@@ -158,7 +155,8 @@ public final class WorkerMain {
       return largeArguments.get(ref.path());
     }
     Object value;
-    try (InputStream file = new BufferedInputStream(Files.newInputStream(Path.of(ref.path())))) {
+    try (InputStream file =
+        new BufferedInputStream(Files.newInputStream(Path.of(ref.path())), 1 << 16)) {
       value = serializer.read(file, loader);
     }
     largeArguments.put(ref.path(), value);
@@ -178,30 +176,29 @@ public final class WorkerMain {
 
   private void sendFailure(int offset, Throwable failure, Serializer serializer)
       throws IOException {
-    buffer.reset();
-    DataOutputStream d = new DataOutputStream(buffer);
-    d.writeInt(offset);
-    d.writeUTF(failure.getClass().getName());
+    buffer.clear();
+    buffer.putInt(offset);
+    buffer.putString(failure.getClass().getName());
     String message = failure.getMessage();
-    d.writeUTF(Protocol.utf(message == null ? "" : message));
+    buffer.putString(message == null ? "" : message);
     StackTraceElement[] trace = failure.getStackTrace();
-    d.writeInt(trace.length);
+    buffer.putInt(trace.length);
     for (StackTraceElement e : trace) {
-      d.writeUTF(e.getClassName());
-      d.writeUTF(e.getMethodName());
-      d.writeUTF(e.getFileName() == null ? "" : e.getFileName());
-      d.writeInt(e.getLineNumber());
+      buffer.putString(e.getClassName());
+      buffer.putString(e.getMethodName());
+      buffer.putString(e.getFileName() == null ? "" : e.getFileName());
+      buffer.putInt(e.getLineNumber());
     }
-    byte[] serialized;
+    int lengthAt = buffer.size();
+    buffer.putInt(0);
     try {
-      serialized = serializer.toBytes(failure);
+      serializer.write(failure, buffer);
+      buffer.setInt(lengthAt, buffer.size() - lengthAt - 4);
     } catch (RuntimeException e) {
-      serialized = new byte[0];
+      buffer.setInt(lengthAt, 0);
+      buffer.truncate(lengthAt + 4);
     }
-    d.writeInt(serialized.length);
-    d.write(serialized);
-    d.flush();
-    Protocol.writeFrame(out, Protocol.FAILURE, buffer.bytes(), buffer.size());
+    Protocol.writeFrame(out, Protocol.FAILURE, buffer.array(), buffer.size());
   }
 
   private static void watchParent(long parentPid) {
@@ -215,32 +212,20 @@ public final class WorkerMain {
   private static void warmUp() {
     try {
       SerializableFunction<Double, Double> f = Math::abs;
-      Task<?>[] tasks = {Delayed.delayed(f, 1.0)};
+      List<Task<?>> tasks = List.of(Delayed.delayed(f, 1.0));
       Serializer serializer = Serializer.get();
-      Object back = serializer.fromBytes(serializer.toBytes(tasks));
-      serializer.fromBytes(serializer.toBytes(new Object[] {back, 1.0, 1}));
-      new TaskBatch(Arrays.asList(tasks), 0, NestedConfig.sequential(1)).run();
+      FrameBuffer b = new FrameBuffer(256);
+      BatchCodec.writeTasks(b, tasks, serializer);
+      Task<?>[] back =
+          BatchCodec.readTasks(new FrameBuffer.Reader(b.array(), 0), serializer,
+              Serializer.contextLoader());
+      b.clear();
+      BatchCodec.writeValues(b, new Object[] {1.0, 1, "x", List.of(1)}, serializer);
+      BatchCodec.readValues(
+          new FrameBuffer.Reader(b.array(), 0), serializer, Serializer.contextLoader());
+      new TaskBatch(Arrays.asList(back), 0, NestedConfig.sequential(1)).run();
     } catch (RuntimeException e) {
       // Only a warm-up: the first batch reports any real problem.
-    }
-  }
-
-  /** A byte array output stream whose array is read in place. */
-  private static final class Buffer extends ByteArrayOutputStream {
-    Buffer() {
-      super(8192);
-    }
-
-    byte[] bytes() {
-      return buf;
-    }
-
-    @Override
-    public synchronized void reset() {
-      if (buf.length > (1 << 20)) {
-        buf = new byte[8192];
-      }
-      super.reset();
     }
   }
 

@@ -1,0 +1,270 @@
+package org.joblib4j.local.worker;
+
+import java.io.ByteArrayInputStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.IdentityHashMap;
+import java.util.List;
+import org.joblib4j.Delayed;
+import org.joblib4j.SerializableBiFunction;
+import org.joblib4j.SerializableCallable;
+import org.joblib4j.SerializableFunction;
+import org.joblib4j.SerializableFunction3;
+import org.joblib4j.SerializableFunction4;
+import org.joblib4j.Task;
+import org.joblib4j.serial.SerializationException;
+import org.joblib4j.serial.Serializer;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Writes the tasks of a batch and the results of a batch compactly. Not an API.
+ *
+ * <pre>
+ * Design note. Tiny tasks are the case to make cheap, so common values (null, boxed numbers,
+ * booleans, short strings) are written inline with a one-byte tag, and everything else goes
+ * through the serializer once per batch, as one Object[] ("others"), so shared objects keep their
+ * sharing within the batch. Each distinct function of a batch is serialized on its own, so an
+ * error names the lambda and its captured field. Tasks are rebuilt in the worker with Delayed,
+ * from the function and the arguments; Supplier and Runnable bodies, which Delayed does not take,
+ * travel as whole tasks. Layout of tasks:
+ *   int functions; per function: byte mode (0 function, 1 whole task), int n, n bytes
+ *   int tasks; per task: int function index, byte argument count, tagged arguments
+ *   int n, n bytes: the others, an Object[] (absent when n is 0)
+ * and of values: int count, tagged values, then the others as above.
+ * </pre>
+ */
+public final class BatchCodec {
+  private static final byte NULL = 0;
+  private static final byte DOUBLE = 1;
+  private static final byte INT = 2;
+  private static final byte LONG = 3;
+  private static final byte STRING = 4;
+  private static final byte TRUE = 5;
+  private static final byte FALSE = 6;
+  private static final byte FLOAT = 7;
+  private static final byte OTHER = 8;
+
+  private BatchCodec() {}
+
+  /**
+   * Writes {@code tasks} to {@code out}.
+   *
+   * @throws SerializationException naming the function or argument that cannot be serialized
+   */
+  public static void writeTasks(FrameBuffer out, List<Task<?>> tasks, Serializer serializer) {
+    IdentityHashMap<Object, Integer> functions = new IdentityHashMap<>(4);
+    int countAt = out.size();
+    out.putInt(0);
+    int[] index = new int[tasks.size()];
+    for (int t = 0; t < tasks.size(); t++) {
+      Task<?> task = tasks.get(t);
+      Object f = task.function();
+      Integer i = functions.get(f);
+      if (i == null) {
+        i = functions.size();
+        functions.put(f, i);
+        boolean byFunction = rebuildable(f);
+        out.putByte(byFunction ? 0 : 1);
+        int lengthAt = out.size();
+        out.putInt(0);
+        serializer.write(byFunction ? f : task, out);
+        out.setInt(lengthAt, out.size() - lengthAt - 4);
+      }
+      index[t] = i;
+    }
+    out.setInt(countAt, functions.size());
+    out.putInt(tasks.size());
+    List<Object> others = new ArrayList<>();
+    for (int t = 0; t < tasks.size(); t++) {
+      out.putInt(index[t]);
+      List<@Nullable Object> args = tasks.get(t).arguments();
+      out.putByte(args.size());
+      for (int a = 0; a < args.size(); a++) {
+        putValue(out, args.get(a), others);
+      }
+    }
+    putOthers(out, others, serializer);
+  }
+
+  /** Reads tasks written by {@link #writeTasks}. */
+  public static Task<?>[] readTasks(
+      FrameBuffer.Reader in, Serializer serializer, ClassLoader loader) {
+    int nFunctions = in.getInt();
+    Object[] functions = new Object[nFunctions];
+    boolean[] whole = new boolean[nFunctions];
+    for (int i = 0; i < nFunctions; i++) {
+      whole[i] = in.getByte() == 1;
+      int n = in.getInt();
+      functions[i] = serializer.read(new ByteArrayInputStream(in.array(), in.position(), n),
+          loader);
+      in.position(in.position() + n);
+    }
+    int nTasks = in.getInt();
+    int[] fn = new int[nTasks];
+    @Nullable Object[][] args = new Object[nTasks][];
+    List<Slot> slots = new ArrayList<>(0);
+    for (int t = 0; t < nTasks; t++) {
+      fn[t] = in.getInt();
+      @Nullable Object[] a = new Object[in.getByte()];
+      for (int k = 0; k < a.length; k++) {
+        a[k] = getValue(in, a, k, slots);
+      }
+      args[t] = a;
+    }
+    fillOthers(in, slots, serializer, loader);
+    Task<?>[] tasks = new Task<?>[nTasks];
+    for (int t = 0; t < nTasks; t++) {
+      Object f = functions[fn[t]];
+      tasks[t] = whole[fn[t]] ? ((Task<?>) f).withArguments(Arrays.asList(args[t]))
+          : rebuild(f, args[t]);
+    }
+    return tasks;
+  }
+
+  /**
+   * Writes {@code values} to {@code out}.
+   *
+   * @throws SerializationException naming the value that cannot be serialized
+   */
+  public static void writeValues(
+      FrameBuffer out, @Nullable Object[] values, Serializer serializer) {
+    out.putInt(values.length);
+    List<Object> others = new ArrayList<>(0);
+    for (Object v : values) {
+      putValue(out, v, others);
+    }
+    putOthers(out, others, serializer);
+  }
+
+  /** Reads values written by {@link #writeValues}. */
+  public static @Nullable Object[] readValues(
+      FrameBuffer.Reader in, Serializer serializer, ClassLoader loader) {
+    @Nullable Object[] values = new Object[in.getInt()];
+    List<Slot> slots = new ArrayList<>(0);
+    for (int i = 0; i < values.length; i++) {
+      values[i] = getValue(in, values, i, slots);
+    }
+    fillOthers(in, slots, serializer, loader);
+    return values;
+  }
+
+  private static boolean rebuildable(Object f) {
+    return f instanceof SerializableCallable<?>
+        || f instanceof SerializableFunction<?, ?>
+        || f instanceof SerializableBiFunction<?, ?, ?>
+        || f instanceof SerializableFunction3<?, ?, ?, ?>
+        || f instanceof SerializableFunction4<?, ?, ?, ?, ?>;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Task<?> rebuild(Object f, @Nullable Object[] a) {
+    if (f instanceof SerializableFunction<?, ?> fn && a.length == 1) {
+      return Delayed.delayed((SerializableFunction<Object, Object>) fn, a[0]);
+    } else if (f instanceof SerializableBiFunction<?, ?, ?> fn && a.length == 2) {
+      return Delayed.delayed((SerializableBiFunction<Object, Object, Object>) fn, a[0], a[1]);
+    } else if (f instanceof SerializableFunction3<?, ?, ?, ?> fn && a.length == 3) {
+      return Delayed.delayed(
+          (SerializableFunction3<Object, Object, Object, Object>) fn, a[0], a[1], a[2]);
+    } else if (f instanceof SerializableFunction4<?, ?, ?, ?, ?> fn && a.length == 4) {
+      return Delayed.delayed(
+          (SerializableFunction4<Object, Object, Object, Object, Object>) fn,
+          a[0], a[1], a[2], a[3]);
+    } else if (f instanceof SerializableCallable<?> c && a.length == 0) {
+      return Delayed.delayed(c);
+    }
+    throw new IllegalStateException(
+        "A task of " + f.getClass().getName() + " arrived with " + a.length + " arguments");
+  }
+
+  private static void putValue(FrameBuffer out, @Nullable Object v, List<Object> others) {
+    if (v == null) {
+      out.putByte(NULL);
+    } else if (v instanceof Double d) {
+      out.putByte(DOUBLE);
+      out.putDouble(d);
+    } else if (v instanceof Integer i) {
+      out.putByte(INT);
+      out.putInt(i);
+    } else if (v instanceof Long l) {
+      out.putByte(LONG);
+      out.putLong(l);
+    } else if (v instanceof Boolean b) {
+      out.putByte(b ? TRUE : FALSE);
+    } else if (v instanceof Float f) {
+      out.putByte(FLOAT);
+      out.putInt(Float.floatToRawIntBits(f));
+    } else if (v instanceof String s && s.length() <= 4096) {
+      out.putByte(STRING);
+      out.putString(s);
+    } else {
+      out.putByte(OTHER);
+      others.add(v);
+    }
+  }
+
+  private static @Nullable Object getValue(
+      FrameBuffer.Reader in, @Nullable Object[] target, int index, List<Slot> slots) {
+    byte tag = in.getByte();
+    switch (tag) {
+      case NULL:
+        return null;
+      case DOUBLE:
+        return in.getDouble();
+      case INT:
+        return in.getInt();
+      case LONG:
+        return in.getLong();
+      case TRUE:
+        return Boolean.TRUE;
+      case FALSE:
+        return Boolean.FALSE;
+      case FLOAT:
+        return Float.intBitsToFloat(in.getInt());
+      case STRING:
+        return in.getString();
+      case OTHER:
+        slots.add(new Slot(target, index));
+        return null;
+      default:
+        throw new IllegalStateException("Corrupt frame: unknown value tag " + tag);
+    }
+  }
+
+  private static void putOthers(FrameBuffer out, List<Object> others, Serializer serializer) {
+    if (others.isEmpty()) {
+      out.putInt(0);
+      return;
+    }
+    int lengthAt = out.size();
+    out.putInt(0);
+    try {
+      serializer.write(others.toArray(), out);
+    } catch (SerializationException e) {
+      for (Object o : others) {
+        serializer.toBytes(o); // throws with a message that names this value's class
+      }
+      throw e;
+    }
+    out.setInt(lengthAt, out.size() - lengthAt - 4);
+  }
+
+  private static void fillOthers(
+      FrameBuffer.Reader in, List<Slot> slots, Serializer serializer, ClassLoader loader) {
+    int n = in.getInt();
+    if (n == 0) {
+      return;
+    }
+    Object[] others =
+        (Object[]) serializer.read(new ByteArrayInputStream(in.array(), in.position(), n), loader);
+    in.position(in.position() + n);
+    if (others == null || others.length != slots.size()) {
+      throw new IllegalStateException("Corrupt frame: the values do not match their slots");
+    }
+    for (int i = 0; i < others.length; i++) {
+      Slot s = slots.get(i);
+      s.target[s.index] = others[i];
+    }
+  }
+
+  private record Slot(@Nullable Object[] target, int index) {}
+}
