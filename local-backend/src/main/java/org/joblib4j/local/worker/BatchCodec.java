@@ -24,10 +24,12 @@ import org.jspecify.annotations.Nullable;
  * booleans, short strings) are written inline with a one-byte tag, and everything else goes
  * through the serializer once per batch, as one Object[] ("others"), so shared objects keep their
  * sharing within the batch. Each distinct function of a batch is serialized on its own, so an
- * error names the lambda and its captured field. Tasks are rebuilt in the worker with Delayed,
+ * error names the lambda and its captured field; see writeFunction for why Java serialization is
+ * tried first. Tasks are rebuilt in the worker with Delayed,
  * from the function and the arguments; Supplier and Runnable bodies, which Delayed does not take,
  * travel as whole tasks. Layout of tasks:
- *   int functions; per function: byte mode (0 function, 1 whole task), int n, n bytes
+ *   int functions; per function: byte mode (bit 0: a whole task, not a function; bit 1: Java
+ *       serialization, not the batch's serializer), int n, n bytes
  *   int tasks; per task: int function index, byte argument count, tagged arguments
  *   int n, n bytes: the others, an Object[] (absent when n is 0)
  * and of values: int count, tagged values, then the others as above.
@@ -43,6 +45,10 @@ public final class BatchCodec {
   private static final byte FALSE = 6;
   private static final byte FLOAT = 7;
   private static final byte OTHER = 8;
+
+  private static final int WHOLE_TASK = 1;
+  private static final int JAVA = 2;
+  private static final Serializer JAVA_SERIALIZER = Serializer.byName("java");
 
   private BatchCodec() {}
 
@@ -63,12 +69,7 @@ public final class BatchCodec {
       if (i == null) {
         i = functions.size();
         functions.put(f, i);
-        boolean byFunction = rebuildable(f);
-        out.putByte(byFunction ? 0 : 1);
-        int lengthAt = out.size();
-        out.putInt(0);
-        serializer.write(byFunction ? f : task, out);
-        out.setInt(lengthAt, out.size() - lengthAt - 4);
+        writeFunction(out, task, serializer);
       }
       index[t] = i;
     }
@@ -93,10 +94,11 @@ public final class BatchCodec {
     Object[] functions = new Object[nFunctions];
     boolean[] whole = new boolean[nFunctions];
     for (int i = 0; i < nFunctions; i++) {
-      whole[i] = in.getByte() == 1;
+      byte mode = in.getByte();
+      whole[i] = (mode & WHOLE_TASK) != 0;
       int n = in.getInt();
-      functions[i] = serializer.read(new ByteArrayInputStream(in.array(), in.position(), n),
-          loader);
+      Serializer s = (mode & JAVA) != 0 ? JAVA_SERIALIZER : serializer;
+      functions[i] = s.read(new ByteArrayInputStream(in.array(), in.position(), n), loader);
       in.position(in.position() + n);
     }
     int nTasks = in.getInt();
@@ -146,6 +148,35 @@ public final class BatchCodec {
     }
     fillOthers(in, slots, serializer, loader);
     return values;
+  }
+
+  /**
+   * Writes the function of {@code task} (or the whole task, for bodies Delayed does not take).
+   * Plain Java serialization is tried first when it is not the serializer already: a lambda's
+   * serialized form is made of JDK classes, so a worker that receives only functions and common
+   * values never loads Kryo, which is most of its start-up time. A function Java serialization
+   * refuses goes through the configured serializer, whose errors name the captured field.
+   */
+  private static void writeFunction(FrameBuffer out, Task<?> task, Serializer serializer) {
+    Object f = task.function();
+    int mode = rebuildable(f) ? 0 : WHOLE_TASK;
+    Object value = mode == 0 ? f : task;
+    int modeAt = out.size();
+    out.putByte(mode);
+    int lengthAt = out.size();
+    out.putInt(0);
+    if (serializer != JAVA_SERIALIZER) {
+      try {
+        JAVA_SERIALIZER.write(value, out);
+        out.setInt(lengthAt, out.size() - lengthAt - 4);
+        out.array()[modeAt] = (byte) (mode | JAVA);
+        return;
+      } catch (RuntimeException e) {
+        out.truncate(lengthAt + 4);
+      }
+    }
+    serializer.write(value, out);
+    out.setInt(lengthAt, out.size() - lengthAt - 4);
   }
 
   private static boolean rebuildable(Object f) {

@@ -208,19 +208,22 @@ public final class WorkerMain {
             () -> Runtime.getRuntime().halt(1));
   }
 
-  /** Loads and links the serializer's classes while the first batch is on its way. */
+  /**
+   * Loads and links the classes every batch needs while the first batch is on its way. Kryo is
+   * left to the first batch that needs it: batches of functions and common values do not.
+   */
   private static void warmUp() {
     try {
       SerializableFunction<Double, Double> f = Math::abs;
       List<Task<?>> tasks = List.of(Delayed.delayed(f, 1.0));
-      Serializer serializer = Serializer.get();
+      Serializer serializer = Serializer.byName("java");
       FrameBuffer b = new FrameBuffer(256);
       BatchCodec.writeTasks(b, tasks, serializer);
       Task<?>[] back =
           BatchCodec.readTasks(new FrameBuffer.Reader(b.array(), 0), serializer,
               Serializer.contextLoader());
       b.clear();
-      BatchCodec.writeValues(b, new Object[] {1.0, 1, "x", List.of(1)}, serializer);
+      BatchCodec.writeValues(b, new Object[] {1.0, 1, "x"}, serializer);
       BatchCodec.readValues(
           new FrameBuffer.Reader(b.array(), 0), serializer, Serializer.contextLoader());
       new TaskBatch(Arrays.asList(back), 0, NestedConfig.sequential(1)).run();
