@@ -35,6 +35,10 @@ final class ProcessesBackend implements ParallelBackend {
   ProcessesBackend(BackendOptions options, WorkerPool pool) {
     this.options = options;
     this.pool = pool;
+    Integer nJobs = options.nJobs();
+    if (nJobs != null && effectiveNJobs(nJobs) > 1) {
+      pool.prestart(effectiveNJobs(nJobs));
+    }
   }
 
   @Override

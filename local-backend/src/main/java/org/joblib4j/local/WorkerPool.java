@@ -102,6 +102,25 @@ final class WorkerPool {
     send(toSend);
   }
 
+  /**
+   * Starts workers until the pool has {@code n}, without retiring any: called as soon as a
+   * backend is made, so the JVMs boot while the call is still being set up.
+   */
+  void prestart(int n) {
+    List<Assignment> toSend;
+    synchronized (this) {
+      if (shutDown || workers.size() >= n) {
+        return;
+      }
+      target = Math.max(target, n);
+      while (workers.size() < n) {
+        spawn();
+      }
+      toSend = match();
+    }
+    send(toSend);
+  }
+
   /** Queues {@code job}; it runs on the first idle worker. */
   void submit(Job job) {
     List<Assignment> toSend;

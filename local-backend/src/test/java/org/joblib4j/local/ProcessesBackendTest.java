@@ -52,7 +52,7 @@ class ProcessesBackendTest {
   }
 
   /** A user type that only the test class path holds. */
-  record Point(double x, double y) {
+  record Point(double x, double y) implements java.io.Serializable {
     Point scaled(double k) {
       return new Point(x * k, y * k);
     }
@@ -117,6 +117,16 @@ class ProcessesBackendTest {
 
     assertThat(out).containsExactly(IntStream.range(0, 6).mapToObj(i -> new Point(2 * i, -2 * i))
         .toArray(Point[]::new));
+  }
+
+  @Test
+  void run_lokyAndMultiprocessingAliases_runInWorkers() {
+    for (String name : List.of("loky", "multiprocessing")) {
+      List<Long> pids = new Parallel().backend(name).nJobs(2).run(IntStream.range(0, 4)
+          .mapToObj(i -> delayed(ProcessesBackendTest::pid, i)));
+
+      assertThat(pids).doesNotContain(ProcessHandle.current().pid());
+    }
   }
 
   @Test
