@@ -25,11 +25,15 @@ import org.jspecify.annotations.Nullable;
  * through the serializer once per batch, as one Object[] ("others"), so shared objects keep their
  * sharing within the batch. Each distinct function of a batch is serialized on its own, so an
  * error names the lambda and its captured field; see writeFunction for why Java serialization is
- * tried first. Tasks are rebuilt in the worker with Delayed,
+ * tried first. A function without state (a method reference, a lambda that captures nothing) is
+ * serialized once per JVM and deserialized once per worker: its record is cached on both sides.
+ * Functions that capture values are written for every batch, so every batch gets a fresh copy
+ * of what they captured, as in joblib. Tasks are rebuilt in the worker with Delayed,
  * from the function and the arguments; Supplier and Runnable bodies, which Delayed does not take,
  * travel as whole tasks. Layout of tasks:
  *   int functions; per function: byte mode (bit 0: a whole task, not a function; bit 1: Java
- *       serialization, not the batch's serializer), int n, n bytes
+ *       serialization, not the batch's serializer; bit 2: a function without state), int n,
+ *       n bytes
  *   int tasks; per task: int function index, byte argument count, tagged arguments
  *   int n, n bytes: the others, an Object[] (absent when n is 0)
  * and of values: int count, tagged values, then the others as above.
@@ -48,6 +52,36 @@ public final class BatchCodec {
 
   private static final int WHOLE_TASK = 1;
   private static final int JAVA = 2;
+  private static final int STATELESS_FUNCTION = 4;
+
+  /** Whether a function class holds no state, so one serialized form stands for all instances. */
+  private static final ClassValue<Boolean> STATELESS =
+      new ClassValue<>() {
+        @Override
+        protected Boolean computeValue(Class<?> type) {
+          for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
+            for (java.lang.reflect.Field field : c.getDeclaredFields()) {
+              if (!java.lang.reflect.Modifier.isStatic(field.getModifiers())) {
+                return false;
+              }
+            }
+          }
+          return true;
+        }
+      };
+
+  /** The record written for a stateless function class, once it has been written. */
+  private static final ClassValue<java.util.concurrent.atomic.AtomicReference<byte[]>> WRITTEN =
+      new ClassValue<>() {
+        @Override
+        protected java.util.concurrent.atomic.AtomicReference<byte[]> computeValue(
+            Class<?> type) {
+          return new java.util.concurrent.atomic.AtomicReference<>();
+        }
+      };
+
+  /** Stateless functions already read, by their record; at most 256. Guarded by itself. */
+  private static final java.util.HashMap<ReadKey, Object> READ = new java.util.HashMap<>();
   private static final Serializer JAVA_SERIALIZER = Serializer.byName("java");
 
   private BatchCodec() {}
@@ -96,10 +130,7 @@ public final class BatchCodec {
     for (int i = 0; i < nFunctions; i++) {
       byte mode = in.getByte();
       whole[i] = (mode & WHOLE_TASK) != 0;
-      int n = in.getInt();
-      Serializer s = (mode & JAVA) != 0 ? JAVA_SERIALIZER : serializer;
-      functions[i] = s.read(new ByteArrayInputStream(in.array(), in.position(), n), loader);
-      in.position(in.position() + n);
+      functions[i] = readFunction(in, mode, serializer, loader);
     }
     int nTasks = in.getInt();
     int[] fn = new int[nTasks];
@@ -160,6 +191,14 @@ public final class BatchCodec {
   private static void writeFunction(FrameBuffer out, Task<?> task, Serializer serializer) {
     Object f = task.function();
     int mode = rebuildable(f) ? 0 : WHOLE_TASK;
+    boolean stateless = mode == 0 && STATELESS.get(f.getClass());
+    if (stateless) {
+      byte[] cached = WRITTEN.get(f.getClass()).get();
+      if (cached != null) {
+        out.write(cached, 0, cached.length);
+        return;
+      }
+    }
     Object value = mode == 0 ? f : task;
     int modeAt = out.size();
     out.putByte(mode);
@@ -169,14 +208,67 @@ public final class BatchCodec {
       try {
         JAVA_SERIALIZER.write(value, out);
         out.setInt(lengthAt, out.size() - lengthAt - 4);
-        out.array()[modeAt] = (byte) (mode | JAVA);
-        return;
+        mode |= JAVA;
       } catch (RuntimeException e) {
         out.truncate(lengthAt + 4);
       }
     }
-    serializer.write(value, out);
-    out.setInt(lengthAt, out.size() - lengthAt - 4);
+    if ((mode & JAVA) == 0) {
+      serializer.write(value, out);
+      out.setInt(lengthAt, out.size() - lengthAt - 4);
+    }
+    if (stateless && (mode & JAVA) != 0) {
+      mode |= STATELESS_FUNCTION;
+      out.array()[modeAt] = (byte) mode;
+      WRITTEN.get(f.getClass()).set(Arrays.copyOfRange(out.array(), modeAt, out.size()));
+    } else {
+      out.array()[modeAt] = (byte) mode;
+    }
+  }
+
+  /** Reads one function record, from the cache when it is of a stateless function. */
+  private static Object readFunction(
+      FrameBuffer.Reader in, byte mode, Serializer serializer, ClassLoader loader) {
+    int n = in.getInt();
+    int at = in.position();
+    in.position(at + n);
+    ReadKey key = null;
+    if ((mode & STATELESS_FUNCTION) != 0) {
+      key = new ReadKey(Arrays.copyOfRange(in.array(), at, at + n), loader);
+      synchronized (READ) {
+        Object f = READ.get(key);
+        if (f != null) {
+          return f;
+        }
+      }
+    }
+    Serializer s = (mode & JAVA) != 0 ? JAVA_SERIALIZER : serializer;
+    Object f = s.read(new ByteArrayInputStream(in.array(), at, n), loader);
+    if (key != null && f != null) {
+      synchronized (READ) {
+        if (READ.size() >= 256) {
+          READ.clear();
+        }
+        READ.put(key, f);
+      }
+    }
+    if (f == null) {
+      throw new IllegalStateException("Corrupt frame: a task's function is null");
+    }
+    return f;
+  }
+
+  /** The bytes of a function record and the loader its classes resolve in. */
+  private record ReadKey(byte[] bytes, ClassLoader loader) {
+    @Override
+    public boolean equals(@Nullable Object o) {
+      return o instanceof ReadKey k && k.loader == loader && Arrays.equals(k.bytes, bytes);
+    }
+
+    @Override
+    public int hashCode() {
+      return Arrays.hashCode(bytes) * 31 + System.identityHashCode(loader);
+    }
   }
 
   private static boolean rebuildable(Object f) {
