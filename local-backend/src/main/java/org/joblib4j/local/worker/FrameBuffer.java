@@ -4,7 +4,6 @@ import java.io.OutputStream;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -104,11 +103,19 @@ public final class FrameBuffer extends OutputStream {
     putLong(Double.doubleToRawLongBits(v));
   }
 
-  /** Writes a string as its UTF-8 length and bytes. */
+  /**
+   * Writes a string as its length and UTF-16 code units, so any string, even one with unpaired
+   * surrogates, reads back equal.
+   */
   public void putString(String s) {
-    byte[] b = s.getBytes(StandardCharsets.UTF_8);
-    putInt(b.length);
-    write(b, 0, b.length);
+    int n = s.length();
+    putInt(n);
+    ensure(2 * n);
+    for (int i = 0; i < n; i++) {
+      char c = s.charAt(i);
+      buf[size++] = (byte) (c >>> 8);
+      buf[size++] = (byte) c;
+    }
   }
 
   /** Reads the frames that {@link FrameBuffer} writes. Not thread-safe. */
@@ -178,10 +185,16 @@ public final class FrameBuffer extends OutputStream {
     /** Reads a string written by {@link FrameBuffer#putString}. */
     public String getString() {
       int n = getInt();
-      need(n);
-      String s = new String(buf, pos, n, StandardCharsets.UTF_8);
-      pos += n;
-      return s;
+      if (n < 0) {
+        throw new IllegalStateException("Corrupt frame: string length " + n);
+      }
+      need(2 * n);
+      char[] chars = new char[n];
+      for (int i = 0; i < n; i++) {
+        chars[i] = (char) (((buf[pos] & 0xff) << 8) | (buf[pos + 1] & 0xff));
+        pos += 2;
+      }
+      return new String(chars);
     }
   }
 }
