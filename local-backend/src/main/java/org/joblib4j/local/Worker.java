@@ -38,6 +38,9 @@ final class Worker {
   /** Whether the pool stopped it on purpose (retired or killed); guarded by the pool. */
   boolean stopped;
 
+  /** Whether it wrote the channel's start marker: its JVM started. Read by its reader only. */
+  boolean started;
+
   /** When it last became idle, from {@link System#nanoTime}; guarded by the pool. */
   long idleSince;
 
@@ -104,6 +107,7 @@ final class Worker {
         matched = b == (magic[0] & 0xff) ? 1 : 0;
       }
     }
+    started = true;
     if (junk.length() > 0) {
       for (String line : junk.toString().split("\n")) {
         errorLine(line);

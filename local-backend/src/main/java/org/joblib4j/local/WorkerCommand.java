@@ -37,6 +37,8 @@ final class WorkerCommand {
     cmd.addAll(Inherited.OPTIONS);
     cmd.add("-XX:+ExitOnOutOfMemoryError");
     cmd.add("-XX:+DisplayVMOutputToStderr");
+    cmd.add("-Xlog:disable");
+    cmd.add("-Xlog:all=warning:stderr");
     cmd.add("-Xshare:auto");
     String heap = System.getProperty(HEAP);
     if (heap != null && !heap.isBlank()) {

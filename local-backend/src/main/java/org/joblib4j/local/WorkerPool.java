@@ -57,6 +57,9 @@ final class WorkerPool {
   private int nextId;
   private boolean shutDown;
 
+  /** Why the last worker JVM that failed to start failed; cleared when a worker starts. */
+  private @Nullable JoblibException startFailure;
+
   /** Creates a pool whose idle workers exit after {@code idleTimeout}; tests make their own. */
   WorkerPool(Duration idleTimeout) {
     this.idleTimeout = idleTimeout;
@@ -127,6 +130,10 @@ final class WorkerPool {
     synchronized (this) {
       if (shutDown) {
         job.future().completeExceptionally(new CancellationException("the JVM is shutting down"));
+        return;
+      }
+      if (workers.isEmpty() && startFailure != null) {
+        job.future().completeExceptionally(startFailure);
         return;
       }
       queue.addLast(job);
@@ -254,6 +261,9 @@ final class WorkerPool {
   private void read(Worker w) {
     try {
       w.awaitStart();
+      synchronized (this) {
+        startFailure = null;
+      }
       while (true) {
         byte[] frame = w.readFrame();
         Job job;
@@ -295,6 +305,22 @@ final class WorkerPool {
       job = w.current;
       w.current = null;
       stopped = w.stopped;
+      if (!w.started && !stopped) {
+        // The JVM did not start: starting another the same way would fail the same way.
+        JoblibException failed = notStarted(w, exitCode);
+        startFailure = failed;
+        if (job != null) {
+          job.future().completeExceptionally(failed);
+          job = null;
+        }
+        for (Job queued : queue) {
+          queued.future().completeExceptionally(failed);
+        }
+        queue.clear();
+        workers.remove(w);
+        idle.remove(w);
+        target = Math.min(target, workers.size());
+      }
       if (job != null && !stopped) {
         // As loky's broken executor: the call's queued batches fail with the same error.
         crash = crashed(w, exitCode, job);
@@ -415,6 +441,31 @@ final class WorkerPool {
       failure = new RemoteTaskException(className, message, trace);
     }
     return BatchResult.failure(offset, failure);
+  }
+
+  private static JoblibException notStarted(Worker w, int exitCode) {
+    StringBuilder m = new StringBuilder();
+    m.append(
+        String.format(
+            Locale.ROOT,
+            "The JVM of %s of the processes backend exited with status %s before it started."
+                + " Check the options in -D%s (now \"%s\") and -D%s (now \"%s\"), and that"
+                + " java.home (%s) is a complete Java runtime.",
+            w.name(),
+            describeExit(exitCode),
+            WorkerCommand.JVM_OPTIONS,
+            System.getProperty(WorkerCommand.JVM_OPTIONS, WorkerCommand.DEFAULT_JVM_OPTIONS),
+            WorkerCommand.HEAP,
+            System.getProperty(WorkerCommand.HEAP, ""),
+            System.getProperty("java.home")));
+    List<String> tail = w.stderrTail();
+    if (!tail.isEmpty()) {
+      m.append(" Its standard error:");
+      for (String line : tail) {
+        m.append("\n  ").append(line);
+      }
+    }
+    return new JoblibException(m.toString());
   }
 
   private static WorkerCrashedException crashed(Worker w, int exitCode, Job job) {

@@ -17,12 +17,21 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.time.Duration;
 import java.util.stream.Stream;
 import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
+import org.joblib4j.JoblibException;
 import org.joblib4j.Parallel;
 import org.joblib4j.RemoteTaskException;
 import org.joblib4j.TaskFailedException;
+import org.joblib4j.spi.BackendOptions;
+import org.joblib4j.spi.BatchResult;
+import org.joblib4j.spi.NestedConfig;
+import org.joblib4j.spi.ParallelBackend;
+import org.joblib4j.spi.TaskBatch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -63,6 +72,40 @@ class ProcessesLifecycleTest {
     ProcessesBackendTest.waitUntil(() -> workers.stream()
         .map(ProcessHandle::of)
         .allMatch(h -> h.isEmpty() || !h.get().isAlive()));
+  }
+
+  static int twice(int x) {
+    return 2 * x;
+  }
+
+  @Test
+  void submit_workerJvmCannotStart_failsNamingTheOptionAndStopsStarting() {
+    String saved = System.getProperty(WorkerCommand.JVM_OPTIONS);
+    System.setProperty(WorkerCommand.JVM_OPTIONS, "-Xss1k");
+    WorkerPool pool = new WorkerPool(Duration.ofSeconds(300));
+    try {
+      ProcessesBackend backend = new ProcessesBackend(BackendOptions.defaults(), pool);
+      backend.startCall(new ParallelBackend.CallInfo("Parallel(n_jobs=2)", "twice", 2, 0));
+      CompletableFuture<BatchResult> result = backend.submit(new TaskBatch(
+          List.of(delayed(ProcessesLifecycleTest::twice, 1)), 0, NestedConfig.sequential(1)));
+
+      assertThatThrownBy(() -> result.get(60, SECONDS))
+          .isInstanceOf(ExecutionException.class)
+          .cause()
+          .isInstanceOf(JoblibException.class)
+          .hasMessageContaining("before it started")
+          .hasMessageContaining("now \"-Xss1k\"")
+          .hasMessageContaining("stack size specified is too small");
+      ProcessesBackendTest.waitUntil(() -> pool.processes().isEmpty());
+      assertThat(pool.target()).isZero();
+    } finally {
+      if (saved == null) {
+        System.clearProperty(WorkerCommand.JVM_OPTIONS);
+      } else {
+        System.setProperty(WorkerCommand.JVM_OPTIONS, saved);
+      }
+      pool.shutDown();
+    }
   }
 
   static int throwCompiledException(String classesDir) {
