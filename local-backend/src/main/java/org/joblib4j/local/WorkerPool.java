@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -148,12 +149,13 @@ final class WorkerPool {
    */
   void cancel(Object owner) {
     List<Assignment> toSend;
+    List<Job> cancelled = new ArrayList<>();
     synchronized (this) {
       for (Iterator<Job> it = queue.iterator(); it.hasNext(); ) {
         Job job = it.next();
         if (job.owner() == owner) {
           it.remove();
-          job.future().cancel(false);
+          cancelled.add(job);
         }
       }
       for (Worker w : new ArrayList<>(workers)) {
@@ -163,15 +165,20 @@ final class WorkerPool {
           w.current = null;
           workers.remove(w);
           w.process.destroyForcibly();
-          job.future().cancel(false);
+          cancelled.add(job);
         }
       }
-      if (!shutDown) {
-        while (workers.size() < target) {
+      try {
+        while (!shutDown && workers.size() < target) {
           spawn();
         }
+      } catch (JoblibException e) {
+        // The next call's resize reports it; cancelling must not fail.
       }
       toSend = match();
+    }
+    for (Job job : cancelled) {
+      job.future().cancel(false);
     }
     send(toSend);
   }
@@ -300,6 +307,8 @@ final class WorkerPool {
     Job job;
     boolean stopped;
     WorkerCrashedException crash = null;
+    JoblibException failure = null;
+    List<Job> failedJobs = new ArrayList<>();
     List<Assignment> toSend = List.of();
     synchronized (this) {
       job = w.current;
@@ -310,13 +319,14 @@ final class WorkerPool {
         JoblibException failed = notStarted(w, exitCode);
         startFailure = failed;
         if (job != null) {
-          job.future().completeExceptionally(failed);
+          failedJobs.add(job);
           job = null;
         }
         for (Job queued : queue) {
-          queued.future().completeExceptionally(failed);
+          failedJobs.add(queued);
         }
         queue.clear();
+        failure = failed;
         workers.remove(w);
         idle.remove(w);
         target = Math.min(target, workers.size());
@@ -324,11 +334,12 @@ final class WorkerPool {
       if (job != null && !stopped) {
         // As loky's broken executor: the call's queued batches fail with the same error.
         crash = crashed(w, exitCode, job);
+        failure = crash;
         for (Iterator<Job> it = queue.iterator(); it.hasNext(); ) {
           Job queued = it.next();
           if (queued.owner() == job.owner()) {
             it.remove();
-            queued.future().completeExceptionally(crash);
+            failedJobs.add(queued);
           }
         }
       }
@@ -340,9 +351,7 @@ final class WorkerPool {
             spawn();
           }
         } catch (JoblibException e) {
-          if (job != null) {
-            job.future().completeExceptionally(e);
-          }
+          // The next call's resize reports it; this worker's own failure comes first.
         }
         toSend = match();
       }
@@ -350,6 +359,9 @@ final class WorkerPool {
     send(toSend);
     if (job != null && crash != null) {
       job.future().completeExceptionally(crash);
+    }
+    for (Job failed : failedJobs) {
+      failed.future().completeExceptionally(Objects.requireNonNull(failure));
     }
   }
 
