@@ -23,9 +23,9 @@ import org.joblib4j.serial.Serializer;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The large arguments of one call (joblib's auto-memmapping): each distinct argument object
- * larger than {@code maxNbytes} is written once to a file in a private folder, and tasks carry an
- * {@link ArgumentRef} to it instead.
+ * The large arguments of one call (joblib's auto-memmapping): each distinct argument object larger
+ * than {@code maxNbytes} is written once to a file in a private folder, and tasks carry an {@link
+ * ArgumentRef} to it instead.
  *
  * <pre>
  * Design note. Arguments are told apart by identity, as joblib does: the same array passed to
@@ -61,8 +61,8 @@ final class LargeArguments implements AutoCloseable {
   }
 
   /**
-   * Returns {@code tasks} with the arguments already known to be large, and primitive arrays
-   * larger than the threshold, replaced by references.
+   * Returns {@code tasks} with the arguments already known to be large, and primitive arrays larger
+   * than the threshold, replaced by references.
    */
   List<Task<?>> replaceKnown(List<Task<?>> tasks, Serializer serializer) {
     return replace(tasks, serializer, false);
@@ -156,8 +156,9 @@ final class LargeArguments implements AutoCloseable {
       }
       Path file = dir.resolve("arg-" + (++files) + ".bin");
       if (posix()) {
-        Files.createFile(file, PosixFilePermissions.asFileAttribute(
-            PosixFilePermissions.fromString("rw-------")));
+        Files.createFile(
+            file,
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
       }
       try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
         if (bytes != null) {

@@ -19,9 +19,9 @@ import org.joblib4j.spi.TaskBatch;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Runs batches on the process-wide {@link WorkerPool} of worker JVMs, for one call or one
- * session. Batches are serialized on the caller's thread, so a task that cannot be serialized
- * fails before anything of its batch is sent; large arguments go through {@link LargeArguments}.
+ * Runs batches on the process-wide {@link WorkerPool} of worker JVMs, for one call or one session.
+ * Batches are serialized on the caller's thread, so a task that cannot be serialized fails before
+ * anything of its batch is sent; large arguments go through {@link LargeArguments}.
  */
 final class ProcessesBackend implements ParallelBackend {
   private static final AtomicLong CALL_IDS = new AtomicLong();
@@ -50,8 +50,10 @@ final class ProcessesBackend implements ParallelBackend {
   public void startCall(CallInfo call) {
     callId = CALL_IDS.incrementAndGet();
     callName = call.name();
-    large = options.maxNbytes() >= 0 ? new LargeArguments(options.tempFolder(), options.maxNbytes())
-        : null;
+    large =
+        options.maxNbytes() >= 0
+            ? new LargeArguments(options.tempFolder(), options.maxNbytes())
+            : null;
     pool.resize(call.nWorkers());
   }
 

@@ -1,13 +1,13 @@
 package org.joblib4j.local;
 
 import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
 import java.io.BufferedReader;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.BufferedOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
@@ -18,9 +18,9 @@ import org.joblib4j.local.worker.Protocol;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The parent's side of one worker JVM: its process, the pipe batches go down, a thread reading
- * its answers and a thread copying its standard error to the parent's, each line prefixed with
- * {@code [worker N]}. The fields marked as guarded belong to the {@link WorkerPool}'s lock.
+ * The parent's side of one worker JVM: its process, the pipe batches go down, a thread reading its
+ * answers and a thread copying its standard error to the parent's, each line prefixed with {@code
+ * [worker N]}. The fields marked as guarded belong to the {@link WorkerPool}'s lock.
  */
 final class Worker {
   private static final int TAIL_LINES = 20;

@@ -12,8 +12,8 @@ import java.util.Optional;
 import org.joblib4j.local.worker.WorkerMain;
 
 /**
- * The command line of a worker JVM: the parent's {@code java}, class path and module options,
- * then the heap and JVM options the system properties ask for.
+ * The command line of a worker JVM: the parent's {@code java}, class path and module options, then
+ * the heap and JVM options the system properties ask for.
  */
 final class WorkerCommand {
   static final String JVM_OPTIONS = "joblib4j.processes.jvmOptions";
@@ -63,9 +63,9 @@ final class WorkerCommand {
   }
 
   /**
-   * Returns the options of the parent's command line that workers need too: module options
-   * ({@code --add-opens}, {@code --add-exports}, {@code --add-modules}, {@code --add-reads},
-   * {@code -XX:+IgnoreUnrecognizedVMOptions}) and the {@code joblib4j.*} system properties.
+   * Returns the options of the parent's command line that workers need too: module options ({@code
+   * --add-opens}, {@code --add-exports}, {@code --add-modules}, {@code --add-reads}, {@code
+   * -XX:+IgnoreUnrecognizedVMOptions}) and the {@code joblib4j.*} system properties.
    */
   static List<String> inherited(List<String> parentArguments) {
     List<String> kept = new ArrayList<>();

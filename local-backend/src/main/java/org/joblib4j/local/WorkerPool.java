@@ -107,8 +107,8 @@ final class WorkerPool {
   }
 
   /**
-   * Starts workers until the pool has {@code n}, without retiring any: called as soon as a
-   * backend is made, so the JVMs boot while the call is still being set up.
+   * Starts workers until the pool has {@code n}, without retiring any: called as soon as a backend
+   * is made, so the JVMs boot while the call is still being set up.
    */
   void prestart(int n) {
     List<Assignment> toSend;
@@ -411,8 +411,7 @@ final class WorkerPool {
     FrameBuffer.Reader in = new FrameBuffer.Reader(frame, 1);
     if (frame[0] == Protocol.RESULT) {
       try {
-        return BatchResult.success(
-            BatchCodec.readValues(in, job.serializer(), job.loader()));
+        return BatchResult.success(BatchCodec.readValues(in, job.serializer(), job.loader()));
       } catch (RuntimeException | LinkageError e) {
         return BatchResult.failure(
             0,
@@ -508,7 +507,9 @@ final class WorkerPool {
     return new WorkerCrashedException(m.toString(), exitCode, null);
   }
 
-  /** Returns loky's label for an exit code: {@code SIGKILL(-9) (exit code 137)}, {@code EXIT(3)}. */
+  /**
+   * Returns loky's label for an exit code: {@code SIGKILL(-9) (exit code 137)}, {@code EXIT(3)}.
+   */
   static String describeExit(int exitCode) {
     if (exitCode < 0) {
       return "unknown (the process did not end when killed)";

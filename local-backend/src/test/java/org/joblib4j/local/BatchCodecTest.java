@@ -28,8 +28,22 @@ class BatchCodecTest {
   void writeValues_everyKindOfValue_readsBackEqual() {
     int[] shared = {1, 2, 3};
     Object[] values = {
-      null, 1.5, Double.NaN, -7, Long.MIN_VALUE, true, false, 2.5f, "plain", "\uD800 lone",
-      "x".repeat(10_000), List.of(1, 2), shared, shared, 'c', (short) 3
+      null,
+      1.5,
+      Double.NaN,
+      -7,
+      Long.MIN_VALUE,
+      true,
+      false,
+      2.5f,
+      "plain",
+      "\uD800 lone",
+      "x".repeat(10_000),
+      List.of(1, 2),
+      shared,
+      shared,
+      'c',
+      (short) 3
     };
     for (String name : List.of("kryo", "java")) {
       Serializer s = Serializer.byName(name);

@@ -1,8 +1,8 @@
 package org.joblib4j.local;
 
 /**
- * A parent JVM for {@link ProcessesLifecycleTest}: starts two workers, prints their process ids
- * and waits to be killed.
+ * A parent JVM for {@link ProcessesLifecycleTest}: starts two workers, prints their process ids and
+ * waits to be killed.
  */
 final class ParentDeathMain {
   private ParentDeathMain() {}

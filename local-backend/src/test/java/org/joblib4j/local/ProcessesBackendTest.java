@@ -85,15 +85,17 @@ class ProcessesBackendTest {
   static int nestedBackend(int ignored) {
     ParallelConfig.Current c = ParallelConfig.current();
     Integer n = c.nJobs();
-    return c.nestingLevel() * 1000 + (n == null ? 0 : n) * 10
+    return c.nestingLevel() * 1000
+        + (n == null ? 0 : n) * 10
         + (c.backend().equals("threading") ? 1 : 0);
   }
 
   @Test
   void run_tasksAppendToStaticList_parentListUnchanged() {
     RESULTS.clear();
-    List<Integer> out = processes().run(IntStream.range(0, 5).mapToObj(
-        i -> delayed(ProcessesBackendTest::append, i)));
+    List<Integer> out =
+        processes()
+            .run(IntStream.range(0, 5).mapToObj(i -> delayed(ProcessesBackendTest::append, i)));
 
     assertThat(out).containsExactly(0, 1, 2, 3, 4);
     assertThat(RESULTS).isEmpty();
@@ -103,8 +105,9 @@ class ProcessesBackendTest {
   void run_requireSharedMem_parentListChanges() {
     RESULTS.clear();
     try (ParallelConfig.Scope ignored = ParallelConfig.backend("processes").nJobs(2).enter()) {
-      new Parallel().require(Require.SHARED_MEM).run(IntStream.range(0, 5).mapToObj(
-          i -> delayed(ProcessesBackendTest::append, i)));
+      new Parallel()
+          .require(Require.SHARED_MEM)
+          .run(IntStream.range(0, 5).mapToObj(i -> delayed(ProcessesBackendTest::append, i)));
     }
 
     assertThat(new TreeSet<>(RESULTS)).containsExactly(0, 1, 2, 3, 4);
@@ -112,18 +115,25 @@ class ProcessesBackendTest {
 
   @Test
   void run_userClassFromTestClassPath_returnsItsInstances() {
-    List<Point> out = processes().run(IntStream.range(0, 6).mapToObj(
-        i -> delayed(ProcessesBackendTest::scale, new Point(i, -i), 2.0)));
+    List<Point> out =
+        processes()
+            .run(
+                IntStream.range(0, 6)
+                    .mapToObj(i -> delayed(ProcessesBackendTest::scale, new Point(i, -i), 2.0)));
 
-    assertThat(out).containsExactly(IntStream.range(0, 6).mapToObj(i -> new Point(2 * i, -2 * i))
-        .toArray(Point[]::new));
+    assertThat(out)
+        .containsExactly(
+            IntStream.range(0, 6).mapToObj(i -> new Point(2 * i, -2 * i)).toArray(Point[]::new));
   }
 
   @Test
   void run_lokyAndMultiprocessingAliases_runInWorkers() {
     for (String name : List.of("loky", "multiprocessing")) {
-      List<Long> pids = new Parallel().backend(name).nJobs(2).run(IntStream.range(0, 4)
-          .mapToObj(i -> delayed(ProcessesBackendTest::pid, i)));
+      List<Long> pids =
+          new Parallel()
+              .backend(name)
+              .nJobs(2)
+              .run(IntStream.range(0, 4).mapToObj(i -> delayed(ProcessesBackendTest::pid, i)));
 
       assertThat(pids).doesNotContain(ProcessHandle.current().pid());
     }
@@ -131,14 +141,21 @@ class ProcessesBackendTest {
 
   @Test
   void run_twoCalls_reuseTheSameWorkers() {
-    Set<Long> first = new TreeSet<>(processes().batchSize(1).run(IntStream.range(0, 20)
-        .mapToObj(i -> delayed(ProcessesBackendTest::pid, i))));
-    Set<Long> second = new TreeSet<>(processes().batchSize(1).run(IntStream.range(0, 20)
-        .mapToObj(i -> delayed(ProcessesBackendTest::pid, i))));
+    Set<Long> first =
+        new TreeSet<>(
+            processes()
+                .batchSize(1)
+                .run(IntStream.range(0, 20).mapToObj(i -> delayed(ProcessesBackendTest::pid, i))));
+    Set<Long> second =
+        new TreeSet<>(
+            processes()
+                .batchSize(1)
+                .run(IntStream.range(0, 20).mapToObj(i -> delayed(ProcessesBackendTest::pid, i))));
 
     assertThat(first).doesNotContain(ProcessHandle.current().pid());
-    assertThat(second).isSubsetOf(WorkerPool.shared().processes().stream().map(Process::pid)
-        .collect(Collectors.toSet()));
+    assertThat(second)
+        .isSubsetOf(
+            WorkerPool.shared().processes().stream().map(Process::pid).collect(Collectors.toSet()));
     assertThat(first).containsAnyElementsOf(second);
   }
 
@@ -149,8 +166,9 @@ class ProcessesBackendTest {
     System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
     List<Integer> out;
     try {
-      out = processes().run(IntStream.range(0, 8).mapToObj(
-          i -> delayed(ProcessesBackendTest::chatty, i)));
+      out =
+          processes()
+              .run(IntStream.range(0, 8).mapToObj(i -> delayed(ProcessesBackendTest::chatty, i)));
       waitUntil(() -> captured.toString(StandardCharsets.UTF_8).contains("task 7 line 499"));
     } finally {
       System.setErr(saved);
@@ -180,11 +198,16 @@ class ProcessesBackendTest {
 
   @Test
   void run_taskThrowsUserException_causeIsTheOriginal() {
-    assertThatThrownBy(() -> processes().run(Stream.of(
-            delayed(ProcessesBackendTest::sleepThenReturn, 0, 1),
-            delayed(() -> {
-              throw new Point3Exception("bad point");
-            }))))
+    assertThatThrownBy(
+            () ->
+                processes()
+                    .run(
+                        Stream.of(
+                            delayed(ProcessesBackendTest::sleepThenReturn, 0, 1),
+                            delayed(
+                                () -> {
+                                  throw new Point3Exception("bad point");
+                                }))))
         .isInstanceOf(TaskFailedException.class)
         .cause()
         .isInstanceOf(Point3Exception.class)
@@ -202,12 +225,17 @@ class ProcessesBackendTest {
 
   @Test
   void run_timeoutExpires_busyWorkersReplacedAndCallReturnsAtOnce() {
-    Set<Long> before = WorkerPool.shared().processes().stream().map(Process::pid)
-        .collect(Collectors.toSet());
+    Set<Long> before =
+        WorkerPool.shared().processes().stream().map(Process::pid).collect(Collectors.toSet());
     long start = System.nanoTime();
-    assertThatThrownBy(() -> processes().timeout(Duration.ofMillis(500)).run(Stream.of(
-            delayed(ProcessesBackendTest::sleepThenReturn, 60_000, 1),
-            delayed(ProcessesBackendTest::sleepThenReturn, 60_000, 2))))
+    assertThatThrownBy(
+            () ->
+                processes()
+                    .timeout(Duration.ofMillis(500))
+                    .run(
+                        Stream.of(
+                            delayed(ProcessesBackendTest::sleepThenReturn, 60_000, 1),
+                            delayed(ProcessesBackendTest::sleepThenReturn, 60_000, 2))))
         .isInstanceOf(TaskTimeoutException.class);
     long seconds = (System.nanoTime() - start) / 1_000_000_000L;
 
@@ -218,10 +246,14 @@ class ProcessesBackendTest {
 
   @Test
   void run_nestedParallel_usesThreadsAtLevelOne() {
-    List<Integer> out = processes().run(IntStream.range(0, 4).mapToObj(
-        i -> delayed(ProcessesBackendTest::nestedBackend, i)));
+    List<Integer> out =
+        processes()
+            .run(
+                IntStream.range(0, 4)
+                    .mapToObj(i -> delayed(ProcessesBackendTest::nestedBackend, i)));
 
-    assertThat(out).containsOnly(1001 + 10 * Math.max(Runtime.getRuntime().availableProcessors() / 2, 1));
+    assertThat(out)
+        .containsOnly(1001 + 10 * Math.max(Runtime.getRuntime().availableProcessors() / 2, 1));
   }
 
   @Test
@@ -231,15 +263,17 @@ class ProcessesBackendTest {
     var nested = backend.nested(new org.joblib4j.spi.ParallelBackend.CallInfo("c", "f", 2, 0));
 
     assertThat(nested.backend()).isEqualTo("threading");
-    assertThat(nested.nJobs()).isEqualTo(Math.max(Runtime.getRuntime().availableProcessors() / 2,
-        1));
+    assertThat(nested.nJobs())
+        .isEqualTo(Math.max(Runtime.getRuntime().availableProcessors() / 2, 1));
     assertThat(nested.level()).isEqualTo(1);
   }
 
   @Test
   void resize_smallerCall_shrinksThePool() {
-    new Parallel().backend("processes").nJobs(3).run(IntStream.range(0, 6).mapToObj(
-        i -> delayed(ProcessesBackendTest::pid, i)));
+    new Parallel()
+        .backend("processes")
+        .nJobs(3)
+        .run(IntStream.range(0, 6).mapToObj(i -> delayed(ProcessesBackendTest::pid, i)));
     assertThat(WorkerPool.shared().processes()).hasSize(3);
 
     processes().run(IntStream.range(0, 6).mapToObj(i -> delayed(ProcessesBackendTest::pid, i)));
@@ -298,8 +332,9 @@ class ProcessesBackendTest {
           }
         }
       }
-      assertThat(sockets).as("sockets of worker pid %d", w.pid()).doesNotContainAnyElementsOf(
-          listening);
+      assertThat(sockets)
+          .as("sockets of worker pid %d", w.pid())
+          .doesNotContainAnyElementsOf(listening);
     }
   }
 

@@ -62,9 +62,12 @@ class ProcessesCrashTest {
       String marker = dir.resolve("busy-" + round).toString();
       CompletableFuture<List<Long>> call =
           CompletableFuture.supplyAsync(
-              () -> processes().run(Stream.of(
-                  delayed(ProcessesCrashTest::writePidThenSleep, marker),
-                  delayed(ProcessesCrashTest::writePidThenSleep, marker))));
+              () ->
+                  processes()
+                      .run(
+                          Stream.of(
+                              delayed(ProcessesCrashTest::writePidThenSleep, marker),
+                              delayed(ProcessesCrashTest::writePidThenSleep, marker))));
       long pid = awaitBusyPid(dir, "busy-" + round + ".");
 
       ProcessHandle.of(pid).orElseThrow().destroyForcibly();
@@ -76,38 +79,52 @@ class ProcessesCrashTest {
           .hasMessageContaining("pid " + pid)
           .hasMessageContaining("SIGKILL(-9)")
           .hasMessageContaining("137");
-      assertThat(processes().run(IntStream.range(0, 6).mapToObj(
-          i -> delayed(ProcessesCrashTest::square, i)))).containsExactly(0, 1, 4, 9, 16, 25);
+      assertThat(
+              processes()
+                  .run(IntStream.range(0, 6).mapToObj(i -> delayed(ProcessesCrashTest::square, i))))
+          .containsExactly(0, 1, 4, 9, 16, 25);
     }
     assertNoOrphans();
   }
 
   @Test
   void run_taskCallsSystemExit_failsWithExitCodeAndNextCallSucceeds() {
-    assertThatThrownBy(() -> processes().run(Stream.of(
-            delayed(ProcessesCrashTest::square, 2),
-            delayed(ProcessesCrashTest::exit, 3))))
+    assertThatThrownBy(
+            () ->
+                processes()
+                    .run(
+                        Stream.of(
+                            delayed(ProcessesCrashTest::square, 2),
+                            delayed(ProcessesCrashTest::exit, 3))))
         .isInstanceOfSatisfying(
             WorkerCrashedException.class, e -> assertThat(e.exitCode()).isEqualTo(3))
         .hasMessageContaining("EXIT(3)")
         .hasMessageContaining("System.exit");
 
-    assertThat(processes().run(IntStream.range(0, 4).mapToObj(
-        i -> delayed(ProcessesCrashTest::square, i)))).containsExactly(0, 1, 4, 9);
+    assertThat(
+            processes()
+                .run(IntStream.range(0, 4).mapToObj(i -> delayed(ProcessesCrashTest::square, i))))
+        .containsExactly(0, 1, 4, 9);
     assertNoOrphans();
   }
 
   @Test
   void run_taskRunsOutOfMemory_failsNamingItAndNextCallSucceeds() {
-    assertThatThrownBy(() -> processes().run(Stream.of(
-            delayed(ProcessesCrashTest::square, 2),
-            delayed(ProcessesCrashTest::allocateTooMuch, 0))))
+    assertThatThrownBy(
+            () ->
+                processes()
+                    .run(
+                        Stream.of(
+                            delayed(ProcessesCrashTest::square, 2),
+                            delayed(ProcessesCrashTest::allocateTooMuch, 0))))
         .isInstanceOf(WorkerCrashedException.class)
         .hasMessageContaining("OutOfMemoryError")
         .hasMessageContaining("joblib4j.processes.heap");
 
-    assertThat(processes().run(IntStream.range(0, 4).mapToObj(
-        i -> delayed(ProcessesCrashTest::square, i)))).containsExactly(0, 1, 4, 9);
+    assertThat(
+            processes()
+                .run(IntStream.range(0, 4).mapToObj(i -> delayed(ProcessesCrashTest::square, i))))
+        .containsExactly(0, 1, 4, 9);
     assertNoOrphans();
   }
 
@@ -115,8 +132,10 @@ class ProcessesCrashTest {
     long deadline = System.nanoTime() + 60_000_000_000L;
     while (System.nanoTime() < deadline) {
       try (Stream<Path> files = Files.list(dir)) {
-        List<Path> found = files.filter(f -> f.getFileName().toString().startsWith(prefix))
-            .collect(Collectors.toList());
+        List<Path> found =
+            files
+                .filter(f -> f.getFileName().toString().startsWith(prefix))
+                .collect(Collectors.toList());
         if (!found.isEmpty()) {
           String name = found.get(0).getFileName().toString();
           return Long.parseLong(name.substring(name.lastIndexOf('.') + 1));
@@ -130,12 +149,18 @@ class ProcessesCrashTest {
   /** Every child JVM of this process is a live worker of the pool, and the pool is full. */
   private static void assertNoOrphans() {
     WorkerPool pool = WorkerPool.shared();
-    ProcessesBackendTest.waitUntil(() -> {
-      Set<Long> workers = pool.processes().stream().map(Process::pid).collect(Collectors.toSet());
-      Set<Long> children = ProcessHandle.current().children().filter(ProcessHandle::isAlive)
-          .map(ProcessHandle::pid).collect(Collectors.toSet());
-      return children.equals(workers) && workers.size() == pool.target();
-    });
+    ProcessesBackendTest.waitUntil(
+        () -> {
+          Set<Long> workers =
+              pool.processes().stream().map(Process::pid).collect(Collectors.toSet());
+          Set<Long> children =
+              ProcessHandle.current()
+                  .children()
+                  .filter(ProcessHandle::isAlive)
+                  .map(ProcessHandle::pid)
+                  .collect(Collectors.toSet());
+          return children.equals(workers) && workers.size() == pool.target();
+        });
     for (Process p : pool.processes()) {
       assertThat(p.isAlive()).isTrue();
     }

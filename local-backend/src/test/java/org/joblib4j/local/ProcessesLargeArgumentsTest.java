@@ -63,8 +63,11 @@ class ProcessesLargeArgumentsTest {
     long files = LargeArguments.FILES_WRITTEN.get();
     long bytes = LargeArguments.BYTES_WRITTEN.get();
 
-    List<Double> out = processes().run(IntStream.range(0, 200).mapToObj(
-        i -> delayed(ProcessesLargeArgumentsTest::plus, big, i)));
+    List<Double> out =
+        processes()
+            .run(
+                IntStream.range(0, 200)
+                    .mapToObj(i -> delayed(ProcessesLargeArgumentsTest::plus, big, i)));
 
     assertThat(out).containsOnly((double) big.length - 1).hasSize(200);
     assertThat(LargeArguments.FILES_WRITTEN.get() - files).isEqualTo(1);
@@ -81,10 +84,18 @@ class ProcessesLargeArgumentsTest {
   void run_largeArgumentSharedByTasks_eachWorkerReadsItOncePerCall() {
     double[] big = new double[200_000];
 
-    List<String> first = processes().batchSize(1).run(IntStream.range(0, 40).mapToObj(
-        i -> delayed(ProcessesLargeArgumentsTest::workerAndCopy, big, i)));
-    List<String> second = processes().batchSize(1).run(IntStream.range(0, 40).mapToObj(
-        i -> delayed(ProcessesLargeArgumentsTest::workerAndCopy, big, i)));
+    List<String> first =
+        processes()
+            .batchSize(1)
+            .run(
+                IntStream.range(0, 40)
+                    .mapToObj(i -> delayed(ProcessesLargeArgumentsTest::workerAndCopy, big, i)));
+    List<String> second =
+        processes()
+            .batchSize(1)
+            .run(
+                IntStream.range(0, 40)
+                    .mapToObj(i -> delayed(ProcessesLargeArgumentsTest::workerAndCopy, big, i)));
 
     long workers = first.stream().map(s -> s.split(":")[0]).distinct().count();
     assertThat(first.stream().distinct().count()).isEqualTo(workers);
@@ -95,8 +106,9 @@ class ProcessesLargeArgumentsTest {
   void run_largeArgument_privateFolderDuringCallAndNothingLeftAfter() {
     double[] big = new double[200_000];
 
-    List<String> modes = processes().run(Stream.of(
-        delayed(ProcessesLargeArgumentsTest::folderMode, big, temp.toString())));
+    List<String> modes =
+        processes()
+            .run(Stream.of(delayed(ProcessesLargeArgumentsTest::folderMode, big, temp.toString())));
 
     assertThat(modes).containsExactly("rwx------ 200000");
     assertThat(temp).isEmptyDirectory();
@@ -107,10 +119,15 @@ class ProcessesLargeArgumentsTest {
     double[] big = new double[200_000];
     long files = LargeArguments.FILES_WRITTEN.get();
 
-    processes().run(IntStream.range(0, 10).mapToObj(
-        i -> delayed(ProcessesLargeArgumentsTest::sum, new double[100], i)));
-    processes().maxNbytes((Long) null).run(IntStream.range(0, 10).mapToObj(
-        i -> delayed(ProcessesLargeArgumentsTest::sum, big, i)));
+    processes()
+        .run(
+            IntStream.range(0, 10)
+                .mapToObj(i -> delayed(ProcessesLargeArgumentsTest::sum, new double[100], i)));
+    processes()
+        .maxNbytes((Long) null)
+        .run(
+            IntStream.range(0, 10)
+                .mapToObj(i -> delayed(ProcessesLargeArgumentsTest::sum, big, i)));
 
     assertThat(LargeArguments.FILES_WRITTEN.get()).isEqualTo(files);
   }
@@ -120,8 +137,11 @@ class ProcessesLargeArgumentsTest {
     List<double[]> chunks = List.of(new double[100_000], new double[100_000]);
     long files = LargeArguments.FILES_WRITTEN.get();
 
-    List<Integer> out = processes().run(IntStream.range(0, 20).mapToObj(
-        i -> delayed(ProcessesLargeArgumentsTest::chunkCount, chunks, i)));
+    List<Integer> out =
+        processes()
+            .run(
+                IntStream.range(0, 20)
+                    .mapToObj(i -> delayed(ProcessesLargeArgumentsTest::chunkCount, chunks, i)));
 
     assertThat(out).containsOnly(2);
     assertThat(LargeArguments.FILES_WRITTEN.get() - files).isEqualTo(1);
@@ -136,8 +156,12 @@ class ProcessesLargeArgumentsTest {
   void run_taskFailsWithLargeArgument_noTempFileLeft() {
     double[] big = new double[200_000];
 
-    assertThatThrownBy(() -> processes().run(IntStream.range(0, 20).mapToObj(
-            i -> delayed(ProcessesLargeArgumentsTest::failAt, big, i))))
+    assertThatThrownBy(
+            () ->
+                processes()
+                    .run(
+                        IntStream.range(0, 20)
+                            .mapToObj(i -> delayed(ProcessesLargeArgumentsTest::failAt, big, i))))
         .isInstanceOf(TaskFailedException.class)
         .hasRootCauseMessage("task 7 fails");
 
@@ -151,9 +175,11 @@ class ProcessesLargeArgumentsTest {
     for (int call = 0; call < 1_000; call++) {
       double[] arg = new double[200];
       arg[0] = call;
-      assertThat(p.run(Stream.of(
-              delayed(ProcessesLargeArgumentsTest::plus, arg, 0),
-              delayed(ProcessesLargeArgumentsTest::plus, arg, 1))))
+      assertThat(
+              p.run(
+                  Stream.of(
+                      delayed(ProcessesLargeArgumentsTest::plus, arg, 0),
+                      delayed(ProcessesLargeArgumentsTest::plus, arg, 1))))
           .containsExactly((double) call, 0.0);
     }
 

@@ -13,13 +13,13 @@ import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.time.Duration;
 import java.util.stream.Stream;
 import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
@@ -44,15 +44,17 @@ class ProcessesLifecycleTest {
   void parentKilled_workersExitByThemselves() throws Exception {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.addAll(WorkerCommand.inherited(
-        Arrays.asList(ProcessHandle.current().info().arguments().orElse(new String[0]))));
+    cmd.addAll(
+        WorkerCommand.inherited(
+            Arrays.asList(ProcessHandle.current().info().arguments().orElse(new String[0]))));
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
     cmd.add(ParentDeathMain.class.getName());
     Process parent = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
     List<Long> workers = new ArrayList<>();
-    try (BufferedReader r = new BufferedReader(
-        new InputStreamReader(parent.getInputStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader r =
+        new BufferedReader(
+            new InputStreamReader(parent.getInputStream(), StandardCharsets.UTF_8))) {
       String line;
       while ((line = r.readLine()) != null && !line.startsWith("pids")) {
         // skip anything else
@@ -69,9 +71,11 @@ class ProcessesLifecycleTest {
       parent.destroyForcibly();
     }
 
-    ProcessesBackendTest.waitUntil(() -> workers.stream()
-        .map(ProcessHandle::of)
-        .allMatch(h -> h.isEmpty() || !h.get().isAlive()));
+    ProcessesBackendTest.waitUntil(
+        () ->
+            workers.stream()
+                .map(ProcessHandle::of)
+                .allMatch(h -> h.isEmpty() || !h.get().isAlive()));
   }
 
   static int twice(int x) {
@@ -86,8 +90,12 @@ class ProcessesLifecycleTest {
     try {
       ProcessesBackend backend = new ProcessesBackend(BackendOptions.defaults(), pool);
       backend.startCall(new ParallelBackend.CallInfo("Parallel(n_jobs=2)", "twice", 2, 0));
-      CompletableFuture<BatchResult> result = backend.submit(new TaskBatch(
-          List.of(delayed(ProcessesLifecycleTest::twice, 1)), 0, NestedConfig.sequential(1)));
+      CompletableFuture<BatchResult> result =
+          backend.submit(
+              new TaskBatch(
+                  List.of(delayed(ProcessesLifecycleTest::twice, 1)),
+                  0,
+                  NestedConfig.sequential(1)));
 
       assertThatThrownBy(() -> result.get(60, SECONDS))
           .isInstanceOf(ExecutionException.class)
@@ -110,9 +118,10 @@ class ProcessesLifecycleTest {
 
   static int throwCompiledException(String classesDir) {
     try {
-      URLClassLoader loader = new URLClassLoader(
-          new URL[] {Path.of(classesDir).toUri().toURL()},
-          ProcessesLifecycleTest.class.getClassLoader());
+      URLClassLoader loader =
+          new URLClassLoader(
+              new URL[] {Path.of(classesDir).toUri().toURL()},
+              ProcessesLifecycleTest.class.getClassLoader());
       Class<?> type = loader.loadClass("remote.OnlyInWorkerException");
       Constructor<?> ctor = type.getConstructor(String.class);
       throw (RuntimeException) ctor.newInstance("made in the worker");
@@ -126,22 +135,32 @@ class ProcessesLifecycleTest {
       throws Exception {
     Path src = dir.resolve("remote/OnlyInWorkerException.java");
     Files.createDirectories(src.getParent());
-    Files.writeString(src, "package remote; public class OnlyInWorkerException extends"
-        + " RuntimeException { public OnlyInWorkerException(String m) { super(m); } }");
+    Files.writeString(
+        src,
+        "package remote; public class OnlyInWorkerException extends"
+            + " RuntimeException { public OnlyInWorkerException(String m) { super(m); } }");
     JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
     assertThat(javac.run(null, null, null, "-d", dir.toString(), src.toString())).isZero();
 
-    assertThatThrownBy(() -> new Parallel().backend("processes").nJobs(2).run(Stream.of(
-            delayed(ProcessesLifecycleTest::throwCompiledException, dir.toString()),
-            delayed(ProcessesLifecycleTest::throwCompiledException, dir.toString()))))
+    assertThatThrownBy(
+            () ->
+                new Parallel()
+                    .backend("processes")
+                    .nJobs(2)
+                    .run(
+                        Stream.of(
+                            delayed(ProcessesLifecycleTest::throwCompiledException, dir.toString()),
+                            delayed(
+                                ProcessesLifecycleTest::throwCompiledException, dir.toString()))))
         .isInstanceOf(TaskFailedException.class)
         .cause()
-        .isInstanceOfSatisfying(RemoteTaskException.class, e -> {
-          assertThat(e.remoteClassName()).isEqualTo("remote.OnlyInWorkerException");
-          assertThat(e.getStackTrace()).isNotEmpty();
-          assertThat(Optional.ofNullable(e.getStackTrace()[0].getClassName()))
-              .isNotEmpty();
-        })
+        .isInstanceOfSatisfying(
+            RemoteTaskException.class,
+            e -> {
+              assertThat(e.remoteClassName()).isEqualTo("remote.OnlyInWorkerException");
+              assertThat(e.getStackTrace()).isNotEmpty();
+              assertThat(Optional.ofNullable(e.getStackTrace()[0].getClassName())).isNotEmpty();
+            })
         .hasMessageContaining("made in the worker");
   }
 }

@@ -5,8 +5,8 @@ import java.util.Objects;
 
 /**
  * Stands in a task for a large argument that the parent wrote once to a file: a worker reads the
- * file at most once per call and passes the value to every task that refers to it. Not an API.
- * This class is immutable.
+ * file at most once per call and passes the value to every task that refers to it. Not an API. This
+ * class is immutable.
  */
 public final class ArgumentRef implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -14,7 +14,9 @@ public final class ArgumentRef implements Serializable {
   private final String path;
   private final long size;
 
-  /** Creates a reference to the value serialized in the file at {@code path}, {@code size} bytes. */
+  /**
+   * Creates a reference to the value serialized in the file at {@code path}, {@code size} bytes.
+   */
   public ArgumentRef(String path, long size) {
     this.path = Objects.requireNonNull(path, "path");
     this.size = size;

@@ -74,14 +74,14 @@ public final class BatchCodec {
   private static final ClassValue<java.util.concurrent.atomic.AtomicReference<byte[]>> WRITTEN =
       new ClassValue<>() {
         @Override
-        protected java.util.concurrent.atomic.AtomicReference<byte[]> computeValue(
-            Class<?> type) {
+        protected java.util.concurrent.atomic.AtomicReference<byte[]> computeValue(Class<?> type) {
           return new java.util.concurrent.atomic.AtomicReference<>();
         }
       };
 
   /** Stateless functions already read, by their record; at most 256. Guarded by itself. */
   private static final java.util.HashMap<ReadKey, Object> READ = new java.util.HashMap<>();
+
   private static final Serializer JAVA_SERIALIZER = Serializer.byName("java");
 
   private BatchCodec() {}
@@ -148,8 +148,8 @@ public final class BatchCodec {
     Task<?>[] tasks = new Task<?>[nTasks];
     for (int t = 0; t < nTasks; t++) {
       Object f = functions[fn[t]];
-      tasks[t] = whole[fn[t]] ? ((Task<?>) f).withArguments(Arrays.asList(args[t]))
-          : rebuild(f, args[t]);
+      tasks[t] =
+          whole[fn[t]] ? ((Task<?>) f).withArguments(Arrays.asList(args[t])) : rebuild(f, args[t]);
     }
     return tasks;
   }
@@ -291,7 +291,10 @@ public final class BatchCodec {
     } else if (f instanceof SerializableFunction4<?, ?, ?, ?, ?> fn && a.length == 4) {
       return Delayed.delayed(
           (SerializableFunction4<Object, Object, Object, Object, Object>) fn,
-          a[0], a[1], a[2], a[3]);
+          a[0],
+          a[1],
+          a[2],
+          a[3]);
     } else if (f instanceof SerializableCallable<?> c && a.length == 0) {
       return Delayed.delayed(c);
     }

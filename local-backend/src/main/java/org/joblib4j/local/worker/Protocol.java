@@ -12,8 +12,8 @@ import java.util.Locale;
  *
  * <p>The worker first writes {@link #MAGIC}; every later message is a frame: a 4-byte big-endian
  * length {@code n}, then {@code n} bytes whose first byte is the frame type. The parent sends
- * {@link #BATCH} frames, one at a time per worker; the worker answers each with one {@link
- * #RESULT} or {@link #FAILURE} frame. Closing the worker's standard input asks it to exit.
+ * {@link #BATCH} frames, one at a time per worker; the worker answers each with one {@link #RESULT}
+ * or {@link #FAILURE} frame. Closing the worker's standard input asks it to exit.
  *
  * <pre>
  * BATCH:   long callId, UTF serializer, long firstIndex, UTF nestedBackend, int nestedNJobs,

@@ -27,8 +27,8 @@ import org.joblib4j.spi.TaskBatch;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The main class of a worker JVM of the {@code processes} backend. Not an API: the parent starts
- * it with its own class path and talks to it in {@link Protocol} frames over its standard streams.
+ * The main class of a worker JVM of the {@code processes} backend. Not an API: the parent starts it
+ * with its own class path and talks to it in {@link Protocol} frames over its standard streams.
  *
  * <pre>
  * Design note. Standard output is the channel, so the first thing the worker does is point
@@ -55,8 +55,7 @@ public final class WorkerMain {
   }
 
   /**
-   * Runs the worker until its standard input closes. The only argument is the parent's process
-   * id.
+   * Runs the worker until its standard input closes. The only argument is the parent's process id.
    */
   public static void main(String[] args) throws IOException {
     FileOutputStream channel = new FileOutputStream(FileDescriptor.out);
@@ -209,8 +208,8 @@ public final class WorkerMain {
   }
 
   /**
-   * Loads and links the classes every batch needs while the first batch is on its way. Kryo is
-   * left to the first batch that needs it: batches of functions and common values do not.
+   * Loads and links the classes every batch needs while the first batch is on its way. Kryo is left
+   * to the first batch that needs it: batches of functions and common values do not.
    */
   private static void warmUp() {
     try {
@@ -220,8 +219,8 @@ public final class WorkerMain {
       FrameBuffer b = new FrameBuffer(256);
       BatchCodec.writeTasks(b, tasks, serializer);
       Task<?>[] back =
-          BatchCodec.readTasks(new FrameBuffer.Reader(b.array(), 0), serializer,
-              Serializer.contextLoader());
+          BatchCodec.readTasks(
+              new FrameBuffer.Reader(b.array(), 0), serializer, Serializer.contextLoader());
       b.clear();
       BatchCodec.writeValues(b, new Object[] {1.0, 1, "x"}, serializer);
       BatchCodec.readValues(
