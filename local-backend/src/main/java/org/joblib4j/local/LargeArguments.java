@@ -4,12 +4,13 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.lang.ref.WeakReference;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -32,9 +33,10 @@ import org.jspecify.annotations.Nullable;
  * 200 tasks is one file. Primitive arrays are judged by their length without serializing them.
  * Other arguments are judged only when a serialized batch exceeds maxNbytes: then each argument
  * of the batch not judged before is serialized alone, and the large ones are spilled. Decisions
- * are kept for the call, so no argument is serialized twice to be measured. The folder (mode
- * 0700, files 0600) is made on the first spill and deleted by close, which endCall runs however
- * the call ends; a shutdown hook deletes what a killed call left.
+ * are kept for the call, so no argument is serialized twice to be measured; they are keyed weakly,
+ * so they never keep an argument alive. The folder (mode 0700, files 0600) is made on the first
+ * spill and deleted by close, which endCall runs however the call ends; a shutdown hook deletes
+ * what a killed call left.
  * </pre>
  *
  * <p>Confined to the dispatcher's thread; not thread-safe.
@@ -51,7 +53,7 @@ final class LargeArguments implements AutoCloseable {
 
   private final @Nullable Path base;
   private final long maxNbytes;
-  private final IdentityHashMap<Object, Object> decided = new IdentityHashMap<>();
+  private final WeakIdentityMap decided = new WeakIdentityMap();
   private @Nullable Path folder;
   private int files;
 
@@ -97,15 +99,16 @@ final class LargeArguments implements AutoCloseable {
           long size = primitiveBytes(arg);
           if (size > maxNbytes) {
             ref = spill(arg, serializer, null);
+            decided.put(arg, ref);
           } else if (size >= 0) {
-            ref = SMALL;
+            continue;
           } else if (measure) {
             byte[] bytes = serializer.toBytes(arg);
             ref = bytes.length > maxNbytes ? spill(arg, serializer, bytes) : SMALL;
+            decided.put(arg, ref);
           } else {
             continue;
           }
-          decided.put(arg, ref);
         }
         if (ref instanceof ArgumentRef) {
           if (replaced == null) {
@@ -218,6 +221,48 @@ final class LargeArguments implements AutoCloseable {
       delete(dir);
       LIVE_FOLDERS.remove(dir);
     }
+  }
+
+  /**
+   * Decisions keyed by argument identity that do not keep the arguments alive: a call over a stream
+   * of distinct large arrays must not hold them all until it ends.
+   */
+  private static final class WeakIdentityMap {
+    private final HashMap<Integer, List<Entry>> entries = new HashMap<>();
+    private int puts;
+
+    @Nullable Object get(Object key) {
+      List<Entry> list = entries.get(System.identityHashCode(key));
+      if (list != null) {
+        for (Entry e : list) {
+          if (e.key().get() == key) {
+            return e.value();
+          }
+        }
+      }
+      return null;
+    }
+
+    void put(Object key, Object value) {
+      entries
+          .computeIfAbsent(System.identityHashCode(key), k -> new ArrayList<>(1))
+          .add(new Entry(new WeakReference<>(key), value));
+      if (++puts % 4096 == 0) {
+        entries
+            .values()
+            .removeIf(
+                list -> {
+                  list.removeIf(e -> e.key().get() == null);
+                  return list.isEmpty();
+                });
+      }
+    }
+
+    void clear() {
+      entries.clear();
+    }
+
+    private record Entry(WeakReference<Object> key, Object value) {}
   }
 
   /** Deletes the folders of calls still running; run when the JVM exits. */
