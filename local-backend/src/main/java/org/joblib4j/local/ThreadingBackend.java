@@ -35,7 +35,12 @@ final class ThreadingBackend implements ParallelBackend {
   private static final AtomicInteger THREADS = new AtomicInteger();
   private static final ExecutorService SHARED =
       new ThreadPoolExecutor(
-          0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(), daemonThreads());
+          0,
+          Integer.MAX_VALUE,
+          60,
+          TimeUnit.SECONDS,
+          new SynchronousQueue<>(),
+          daemonThreads());
 
   private static final Job STOP = new Job(null);
 
