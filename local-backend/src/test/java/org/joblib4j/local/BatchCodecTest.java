@@ -85,6 +85,33 @@ class BatchCodecTest {
   }
 
   @Test
+  void writeTasks_lambdaCapturesAnArgument_keepsTheSharingWithinTheBatch() throws Exception {
+    List<Integer> shared = new ArrayList<>(List.of(1, 2));
+    SerializableFunction<List<Integer>, Boolean> same = l -> l == shared;
+    List<Task<?>> tasks = List.of(delayed(same, shared), delayed(same, shared));
+    FrameBuffer out = new FrameBuffer(16);
+    BatchCodec.writeTasks(out, tasks, Serializer.get());
+
+    Task<?>[] back =
+        BatchCodec.readTasks(new FrameBuffer.Reader(out.array(), 0), Serializer.get(), LOADER);
+
+    assertThat(back[0].call()).isEqualTo(true);
+    assertThat(back[1].call()).isEqualTo(true);
+  }
+
+  @Test
+  void writeTasks_lambdaCapturesThread_namesTheCapturedField() {
+    Thread thread = new Thread(() -> {});
+    SerializableFunction<Integer, String> f = i -> thread.getName() + i;
+    List<Task<?>> tasks = List.of(delayed(f, 1));
+
+    assertThatThrownBy(() -> BatchCodec.writeTasks(new FrameBuffer(16), tasks, Serializer.get()))
+        .isInstanceOf(SerializationException.class)
+        .hasMessageContaining("arg$1")
+        .hasMessageContaining("java.lang.Thread");
+  }
+
+  @Test
   void writeTasks_argumentNotSerializable_namesItsClass() {
     List<Task<?>> tasks = List.of(delayed(BatchCodecTest::identity, (Object) new Thread()));
 
