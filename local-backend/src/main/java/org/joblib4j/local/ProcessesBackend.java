@@ -120,6 +120,9 @@ final class ProcessesBackend implements ParallelBackend {
     LargeArguments l = large;
     large = null;
     if (l != null) {
+      if (l.folder() != null) {
+        pool.endCall(callId);
+      }
       l.close();
     }
   }

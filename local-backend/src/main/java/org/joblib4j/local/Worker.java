@@ -76,6 +76,13 @@ final class Worker {
     }
   }
 
+  /** Sends a frame that is not answered, such as {@link Protocol#END_CALL}. */
+  void sendControl(byte type, byte[] payload) throws IOException {
+    synchronized (out) {
+      Protocol.writeFrame(out, type, payload, payload.length);
+    }
+  }
+
   /** Closes the worker's standard input, which makes it exit once idle. */
   void closeInput() {
     synchronized (out) {

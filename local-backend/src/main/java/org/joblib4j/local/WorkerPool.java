@@ -183,6 +183,25 @@ final class WorkerPool {
     send(toSend);
   }
 
+  /** Tells every worker that call {@code callId} ended, so they drop its large arguments. */
+  void endCall(long callId) {
+    List<Worker> all;
+    synchronized (this) {
+      all = new ArrayList<>(workers);
+    }
+    byte[] payload = new byte[8];
+    for (int i = 0; i < 8; i++) {
+      payload[i] = (byte) (callId >>> (56 - 8 * i));
+    }
+    for (Worker w : all) {
+      try {
+        w.sendControl(Protocol.END_CALL, payload);
+      } catch (IOException e) {
+        // The worker is gone; it holds nothing any more.
+      }
+    }
+  }
+
   /** Returns the processes of the live workers, for tests and diagnostics. */
   synchronized List<Process> processes() {
     List<Process> out = new ArrayList<>();

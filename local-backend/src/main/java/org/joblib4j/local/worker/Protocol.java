@@ -16,6 +16,7 @@ import java.util.Locale;
  * or {@link #FAILURE} frame. Closing the worker's standard input asks it to exit.
  *
  * <pre>
+ * END_CALL: long callId
  * BATCH:   long callId, UTF serializer, long firstIndex, UTF nestedBackend, int nestedNJobs,
  *          int nestedLevel, then the tasks (a Task[]) in the named serializer's format
  * RESULT:  the results (an Object[]) in the batch's serializer format
@@ -32,6 +33,12 @@ public final class Protocol {
 
   /** A batch of tasks to run, parent to worker. */
   public static final byte BATCH = 1;
+
+  /**
+   * The end of a call, parent to worker, with the call's id: the worker drops the large arguments
+   * it read for that call. Not answered.
+   */
+  public static final byte END_CALL = 2;
 
   /** The results of a batch, worker to parent. */
   public static final byte RESULT = 10;

@@ -37,7 +37,7 @@ import org.jspecify.annotations.Nullable;
  * the parent cancels a batch by killing the process. The worker exits when its standard input
  * closes (the parent retired it, or died) and, as a second guard, when the parent process ends.
  * Large arguments arrive as ArgumentRefs; each file is read once per call and kept in a cache
- * that the first batch of another call clears.
+ * that the call's END_CALL frame, or the first batch of another call, clears.
  * </pre>
  */
 public final class WorkerMain {
@@ -85,6 +85,12 @@ public final class WorkerMain {
         frame = Protocol.readFrame(in);
       } catch (EOFException e) {
         return;
+      }
+      if (frame[0] == Protocol.END_CALL) {
+        if (new FrameBuffer.Reader(frame, 1).getLong() == callId) {
+          largeArguments.clear();
+        }
+        continue;
       }
       if (frame[0] != Protocol.BATCH) {
         throw new IOException("Unexpected frame type " + frame[0] + " from the parent");
