@@ -135,9 +135,9 @@ final class ProcessesBackend implements ParallelBackend {
   }
 
   /**
-   * Returns 50 ms, a quarter of joblib's 0.2 s: a batch costs this backend a tenth of a
-   * millisecond or so (a frame each way over a pipe), so shorter batches keep the overhead under
-   * 1 % while spreading tasks of tens of milliseconds evenly over the workers.
+   * Returns 50 ms, a quarter of joblib's 0.2 s: a batch costs this backend a tenth of a millisecond
+   * or so (a frame each way over a pipe), so shorter batches keep the overhead under 1 % while
+   * spreading tasks of tens of milliseconds evenly over the workers.
    */
   @Override
   public Duration minBatchDuration() {

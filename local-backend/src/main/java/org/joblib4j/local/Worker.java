@@ -13,9 +13,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import org.joblib4j.local.worker.Protocol;
-import org.jspecify.annotations.Nullable;
 
 /**
  * The parent's side of one worker JVM: its process, the pipe batches go down, a thread reading its
@@ -32,8 +32,17 @@ final class Worker {
   private final Thread errorPump;
   private final ArrayDeque<String> tail = new ArrayDeque<>();
 
-  /** The job it runs; guarded by the pool. */
-  @Nullable Job current;
+  /** The jobs sent or about to be sent to it, in order, at most two; guarded by the pool. */
+  final ArrayDeque<Job> jobs = new ArrayDeque<>(2);
+
+  /** Jobs assigned to it and not yet written to its pipe, in assignment order. */
+  private final ConcurrentLinkedQueue<Job> outbox = new ConcurrentLinkedQueue<>();
+
+  /** When its current batch started, from {@link System#nanoTime}; guarded by the pool. */
+  long busySince;
+
+  /** How long its last batch took, in nanoseconds; guarded by the pool. */
+  long lastBatchNanos = Long.MAX_VALUE;
 
   /** Whether the pool stopped it on purpose (retired or killed); guarded by the pool. */
   boolean stopped;
@@ -69,10 +78,21 @@ final class Worker {
     return "worker " + id + " (pid " + process.pid() + ")";
   }
 
-  /** Sends one batch; the caller makes sure the worker runs nothing else. */
-  void send(Job job) throws IOException {
+  /** Queues {@code job} for {@link #flush}; called under the pool's lock, in assignment order. */
+  void assign(Job job) {
+    outbox.add(job);
+  }
+
+  /**
+   * Writes the assigned jobs not written yet, in the order they were assigned, whichever thread
+   * calls it; throws when the worker's pipe is closed.
+   */
+  void flush() throws IOException {
     synchronized (out) {
-      Protocol.writeFrame(out, Protocol.BATCH, job.payload(), job.length());
+      Job job;
+      while ((job = outbox.poll()) != null) {
+        Protocol.writeFrame(out, Protocol.BATCH, job.payload(), job.length());
+      }
     }
   }
 

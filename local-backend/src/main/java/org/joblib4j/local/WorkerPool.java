@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -28,11 +27,19 @@ import org.jspecify.annotations.Nullable;
  *
  * <pre>
  * Design note. One lock (this pool's monitor) guards the live workers, the idle ones, the queue
- * of jobs and the target size. Nothing slow happens under it: jobs are matched with idle workers
- * under the lock and written to the workers' pipes after it is released. Each worker has a
- * reader thread that takes its answers: it frees the worker, hands it the next queued job, sends
- * that job, and only then decodes the answer and completes the future, so the worker is never
- * idle while the parent decodes.
+ * of jobs and the target size. Nothing slow happens under it: jobs are matched with workers under
+ * the lock, put in the worker's outbox in that order, and written to its pipe after the lock is
+ * released by whichever thread flushes the outbox first, so a worker receives its batches in the
+ * order the pool assigned them. Each worker has a reader thread that takes its answers: it frees
+ * the worker, hands it the next queued job, sends that job, and only then decodes the answer and
+ * completes the future, so the worker is never idle while the parent decodes.
+ *
+ * Prefetch: when a worker's last batch took under 10 ms, it may get a second job while it runs
+ * one, if both belong to the same backend and the batch is small enough to sit in the pipe; it
+ * then starts the next batch without waiting for the parent's round trip. Long batches are never
+ * prefetched, so they stay in the shared queue for whichever worker frees first. As a worker only
+ * ever holds jobs of one backend, cancelling a backend kills exactly the workers that hold its
+ * jobs.
  *
  * Healing: a reader that meets the end of its worker's output waits for the process to exit,
  * fails the job the worker ran with WorkerCrashedException (unless the pool stopped the worker on
@@ -46,6 +53,12 @@ import org.jspecify.annotations.Nullable;
  * <p>This class is thread-safe.
  */
 final class WorkerPool {
+  /** Batches shorter than this are prefetched: the next one waits in the worker's pipe. */
+  private static final long PREFETCH_BELOW_NANOS = 10_000_000L;
+
+  /** Only batches this small are prefetched, so that writing one never waits for the worker. */
+  private static final int PREFETCH_MAX_BYTES = 32 * 1024;
+
   private static @Nullable WorkerPool shared;
 
   private final List<Worker> workers = new ArrayList<>();
@@ -91,7 +104,7 @@ final class WorkerPool {
    * parallel) and retires idle workers above {@code n}.
    */
   void resize(int n) {
-    List<Assignment> toSend;
+    List<Worker> toSend;
     synchronized (this) {
       checkOpen();
       target = n;
@@ -111,7 +124,7 @@ final class WorkerPool {
    * is made, so the JVMs boot while the call is still being set up.
    */
   void prestart(int n) {
-    List<Assignment> toSend;
+    List<Worker> toSend;
     synchronized (this) {
       if (shutDown || workers.size() >= n) {
         return;
@@ -127,7 +140,7 @@ final class WorkerPool {
 
   /** Queues {@code job}; it runs on the first idle worker. */
   void submit(Job job) {
-    List<Assignment> toSend;
+    List<Worker> toSend;
     synchronized (this) {
       if (shutDown) {
         job.future().completeExceptionally(new CancellationException("the JVM is shutting down"));
@@ -148,7 +161,7 @@ final class WorkerPool {
    * replacements for them.
    */
   void cancel(Object owner) {
-    List<Assignment> toSend;
+    List<Worker> toSend;
     List<Job> cancelled = new ArrayList<>();
     synchronized (this) {
       for (Iterator<Job> it = queue.iterator(); it.hasNext(); ) {
@@ -159,13 +172,14 @@ final class WorkerPool {
         }
       }
       for (Worker w : new ArrayList<>(workers)) {
-        Job job = w.current;
+        Job job = w.jobs.peekFirst();
         if (job != null && job.owner() == owner) {
+          // Every job of a worker has one owner: match() prefetches only the same owner's.
           w.stopped = true;
-          w.current = null;
+          cancelled.addAll(w.jobs);
+          w.jobs.clear();
           workers.remove(w);
           w.process.destroyForcibly();
-          cancelled.add(job);
         }
       }
       try {
@@ -256,30 +270,65 @@ final class WorkerPool {
     w.closeInput();
   }
 
-  /** Pairs idle workers with queued jobs; called under the lock. */
-  private List<Assignment> match() {
-    List<Assignment> out = List.of();
-    while (!idle.isEmpty() && !queue.isEmpty()) {
-      Job job = queue.pollFirst();
+  /**
+   * Pairs queued jobs with idle workers, or, for short batches, with a worker that runs one job of
+   * the same owner, so that it finds its next batch waiting; called under the lock. Returns the
+   * workers to flush.
+   */
+  private List<Worker> match() {
+    List<Worker> out = List.of();
+    while (!queue.isEmpty()) {
+      Job job = queue.peekFirst();
       if (job.future().isDone()) {
+        queue.pollFirst();
         continue;
       }
       Worker w = idle.pollLast();
-      w.current = job;
+      if (w == null) {
+        w = prefetchTarget(job);
+        if (w == null) {
+          break;
+        }
+      } else {
+        w.busySince = System.nanoTime();
+      }
+      queue.pollFirst();
+      w.jobs.addLast(job);
+      w.assign(job);
       if (out.isEmpty()) {
         out = new ArrayList<>(2);
       }
-      out.add(new Assignment(w, job));
+      if (!out.contains(w)) {
+        out.add(w);
+      }
     }
     return out;
   }
 
-  private static void send(List<Assignment> assignments) {
-    for (Assignment a : assignments) {
+  /** Returns a busy worker that may take {@code job} as its next batch now, if there is one. */
+  private @Nullable Worker prefetchTarget(Job job) {
+    if (job.length() > PREFETCH_MAX_BYTES) {
+      return null;
+    }
+    for (Worker w : workers) {
+      Job head = w.jobs.peekFirst();
+      if (w.jobs.size() == 1
+          && head != null
+          && head.owner() == job.owner()
+          && w.lastBatchNanos < PREFETCH_BELOW_NANOS
+          && !w.stopped) {
+        return w;
+      }
+    }
+    return null;
+  }
+
+  private static void send(List<Worker> toFlush) {
+    for (Worker w : toFlush) {
       try {
-        a.worker().send(a.job());
+        w.flush();
       } catch (IOException e) {
-        // The worker is gone; its reader reports the crash for this job.
+        // The worker is gone; its reader reports the crash for its jobs.
       }
     }
   }
@@ -293,15 +342,17 @@ final class WorkerPool {
       while (true) {
         byte[] frame = w.readFrame();
         Job job;
-        List<Assignment> toSend;
+        List<Worker> toSend;
         synchronized (this) {
-          job = w.current;
-          w.current = null;
-          if (!w.stopped) {
+          job = w.jobs.pollFirst();
+          long now = System.nanoTime();
+          w.lastBatchNanos = now - w.busySince;
+          w.busySince = now;
+          if (!w.stopped && w.jobs.isEmpty()) {
             if (workers.size() > target) {
               retire(w);
             } else {
-              w.idleSince = System.nanoTime();
+              w.idleSince = now;
               idle.addLast(w);
             }
           }
@@ -328,10 +379,11 @@ final class WorkerPool {
     WorkerCrashedException crash = null;
     JoblibException failure = null;
     List<Job> failedJobs = new ArrayList<>();
-    List<Assignment> toSend = List.of();
+    List<Worker> toSend = List.of();
     synchronized (this) {
-      job = w.current;
-      w.current = null;
+      job = w.jobs.pollFirst();
+      failedJobs.addAll(w.jobs);
+      w.jobs.clear();
       stopped = w.stopped;
       if (!w.started && !stopped) {
         // The JVM did not start: starting another the same way would fail the same way.
@@ -379,8 +431,10 @@ final class WorkerPool {
     if (job != null && crash != null) {
       job.future().completeExceptionally(crash);
     }
+    Throwable reason =
+        failure != null ? failure : new CancellationException(w.name() + " was stopped");
     for (Job failed : failedJobs) {
-      failed.future().completeExceptionally(Objects.requireNonNull(failure));
+      failed.future().completeExceptionally(reason);
     }
   }
 
@@ -569,6 +623,4 @@ final class WorkerPool {
         return "SIG" + signal;
     }
   }
-
-  private record Assignment(Worker worker, Job job) {}
 }
