@@ -7,6 +7,9 @@ import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.ObjectStreamClass;
 import java.io.OutputStream;
+import java.lang.invoke.SerializedLambda;
+import java.util.Optional;
+import org.joblib4j.internal.Lambdas;
 import org.jspecify.annotations.Nullable;
 
 /** Plain Java serialization, with classes resolved by a given class loader. */
@@ -26,6 +29,7 @@ final class JavaSerialization extends Serializer {
       throw new SerializationException(
           "Could not serialize "
               + (value == null ? "null" : value.getClass().getName())
+              + (value == null ? "" : captured(value, e.getMessage()))
               + ": "
               + e.getMessage()
               + " is not serializable. Make that class implement java.io.Serializable, mark the"
@@ -34,6 +38,26 @@ final class JavaSerialization extends Serializer {
     } catch (IOException e) {
       throw new SerializationException("Could not serialize: " + e, e);
     }
+  }
+
+  /** Names the captured value of a lambda whose class is {@code className}, when there is one. */
+  private static String captured(Object root, @Nullable String className) {
+    if (className == null) {
+      return "";
+    }
+    Optional<SerializedLambda> form = Lambdas.serializedForm(root);
+    if (form.isEmpty()) {
+      return "";
+    }
+    SerializedLambda sl = form.get();
+    for (int i = 0; i < sl.getCapturedArgCount(); i++) {
+      Object arg = sl.getCapturedArg(i);
+      if (arg != null && arg.getClass().getName().equals(className)) {
+        return " (captured value arg$" + (i + 1) + " of type " + className + " in "
+            + Lambdas.name(root) + ")";
+      }
+    }
+    return "";
   }
 
   @Override

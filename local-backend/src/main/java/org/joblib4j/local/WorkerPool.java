@@ -1,0 +1,626 @@
+package org.joblib4j.local;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.joblib4j.JoblibException;
+import org.joblib4j.RemoteTaskException;
+import org.joblib4j.WorkerCrashedException;
+import org.joblib4j.local.worker.BatchCodec;
+import org.joblib4j.local.worker.FrameBuffer;
+import org.joblib4j.local.worker.Protocol;
+import org.joblib4j.spi.BatchResult;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The process-wide pool of worker JVMs that every {@code processes} backend shares: joblib's
+ * reusable loky executor.
+ *
+ * <pre>
+ * Design note. One lock (this pool's monitor) guards the live workers, the idle ones, the queue
+ * of jobs and the target size. Nothing slow happens under it: jobs are matched with workers under
+ * the lock, put in the worker's outbox in that order, and written to its pipe after the lock is
+ * released by whichever thread flushes the outbox first, so a worker receives its batches in the
+ * order the pool assigned them. Each worker has a reader thread that takes its answers: it frees
+ * the worker, hands it the next queued job, sends that job, and only then decodes the answer and
+ * completes the future, so the worker is never idle while the parent decodes.
+ *
+ * Prefetch: when a worker's last batch took under 10 ms, it may get a second job while it runs
+ * one, if both belong to the same backend and the batch is small enough to sit in the pipe; it
+ * then starts the next batch without waiting for the parent's round trip. Long batches are never
+ * prefetched, so they stay in the shared queue for whichever worker frees first. As a worker only
+ * ever holds jobs of one backend, cancelling a backend kills exactly the workers that hold its
+ * jobs.
+ *
+ * Healing: a reader that meets the end of its worker's output waits for the process to exit,
+ * fails the job the worker ran with WorkerCrashedException (unless the pool stopped the worker on
+ * purpose), and starts a replacement when the pool is below its target size. cancelAll kills the
+ * workers that run the cancelled backend's jobs at once and starts their replacements, so the
+ * call returns without waiting for them. Shrinking retires idle workers above the target by
+ * closing their standard input; busy ones retire when they finish. Idle workers retire after the
+ * idle timeout, and a shutdown hook kills every worker when the parent JVM exits.
+ * </pre>
+ *
+ * <p>This class is thread-safe.
+ */
+final class WorkerPool {
+  /** Batches shorter than this are prefetched: the next one waits in the worker's pipe. */
+  private static final long PREFETCH_BELOW_NANOS = 10_000_000L;
+
+  /** Only batches this small are prefetched, so that writing one never waits for the worker. */
+  private static final int PREFETCH_MAX_BYTES = 32 * 1024;
+
+  private static @Nullable WorkerPool shared;
+
+  private final List<Worker> workers = new ArrayList<>();
+  private final ArrayDeque<Worker> idle = new ArrayDeque<>();
+  private final ArrayDeque<Job> queue = new ArrayDeque<>();
+  private final long parentPid = ProcessHandle.current().pid();
+  private final ScheduledExecutorService reaper;
+  private final Duration idleTimeout;
+  private int target;
+  private int nextId;
+  private boolean shutDown;
+
+  /** Why the last worker JVM that failed to start failed; cleared when a worker starts. */
+  private @Nullable JoblibException startFailure;
+
+  /** Creates a pool whose idle workers exit after {@code idleTimeout}; tests make their own. */
+  WorkerPool(Duration idleTimeout) {
+    this.idleTimeout = idleTimeout;
+    this.reaper =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "joblib4j-worker-reaper");
+              t.setDaemon(true);
+              return t;
+            });
+    long period = Math.max(50, Math.min(5_000, idleTimeout.toMillis() / 4));
+    reaper.scheduleWithFixedDelay(this::retireIdle, period, period, TimeUnit.MILLISECONDS);
+  }
+
+  /** Returns the process-wide pool, creating it (and its shutdown hook) on first use. */
+  static synchronized WorkerPool shared() {
+    if (shared == null) {
+      WorkerPool pool = new WorkerPool(WorkerCommand.idleTimeout());
+      Runtime.getRuntime()
+          .addShutdownHook(new Thread(pool::shutDown, "joblib4j-worker-pool-shutdown"));
+      shared = pool;
+    }
+    return shared;
+  }
+
+  /**
+   * Sets the pool's size to {@code n} workers: starts the missing ones (their JVMs boot in
+   * parallel) and retires idle workers above {@code n}.
+   */
+  void resize(int n) {
+    List<Worker> toSend;
+    synchronized (this) {
+      checkOpen();
+      target = n;
+      while (workers.size() < n) {
+        spawn();
+      }
+      while (workers.size() > n && !idle.isEmpty()) {
+        retire(idle.pollFirst());
+      }
+      toSend = match();
+    }
+    send(toSend);
+  }
+
+  /**
+   * Starts workers until the pool has {@code n}, without retiring any: called as soon as a backend
+   * is made, so the JVMs boot while the call is still being set up.
+   */
+  void prestart(int n) {
+    List<Worker> toSend;
+    synchronized (this) {
+      if (shutDown || workers.size() >= n) {
+        return;
+      }
+      target = Math.max(target, n);
+      while (workers.size() < n) {
+        spawn();
+      }
+      toSend = match();
+    }
+    send(toSend);
+  }
+
+  /** Queues {@code job}; it runs on the first idle worker. */
+  void submit(Job job) {
+    List<Worker> toSend;
+    synchronized (this) {
+      if (shutDown) {
+        job.future().completeExceptionally(new CancellationException("the JVM is shutting down"));
+        return;
+      }
+      if (workers.isEmpty() && startFailure != null) {
+        job.future().completeExceptionally(startFailure);
+        return;
+      }
+      queue.addLast(job);
+      toSend = match();
+    }
+    send(toSend);
+  }
+
+  /**
+   * Cancels the queued jobs of {@code owner} and kills the workers running its jobs, starting
+   * replacements for them.
+   */
+  void cancel(Object owner) {
+    List<Worker> toSend;
+    List<Job> cancelled = new ArrayList<>();
+    synchronized (this) {
+      for (Iterator<Job> it = queue.iterator(); it.hasNext(); ) {
+        Job job = it.next();
+        if (job.owner() == owner) {
+          it.remove();
+          cancelled.add(job);
+        }
+      }
+      for (Worker w : new ArrayList<>(workers)) {
+        Job job = w.jobs.peekFirst();
+        if (job != null && job.owner() == owner) {
+          // Every job of a worker has one owner: match() prefetches only the same owner's.
+          w.stopped = true;
+          cancelled.addAll(w.jobs);
+          w.jobs.clear();
+          workers.remove(w);
+          w.process.destroyForcibly();
+        }
+      }
+      try {
+        while (!shutDown && workers.size() < target) {
+          spawn();
+        }
+      } catch (JoblibException e) {
+        // The next call's resize reports it; cancelling must not fail.
+      }
+      toSend = match();
+    }
+    for (Job job : cancelled) {
+      job.future().cancel(false);
+    }
+    send(toSend);
+  }
+
+  /** Tells every worker that call {@code callId} ended, so they drop its large arguments. */
+  void endCall(long callId) {
+    List<Worker> all;
+    synchronized (this) {
+      all = new ArrayList<>(workers);
+    }
+    byte[] payload = new byte[8];
+    for (int i = 0; i < 8; i++) {
+      payload[i] = (byte) (callId >>> (56 - 8 * i));
+    }
+    for (Worker w : all) {
+      try {
+        w.sendControl(Protocol.END_CALL, payload);
+      } catch (IOException e) {
+        // The worker is gone; it holds nothing any more.
+      }
+    }
+  }
+
+  /** Returns the processes of the live workers, for tests and diagnostics. */
+  synchronized List<Process> processes() {
+    List<Process> out = new ArrayList<>();
+    for (Worker w : workers) {
+      out.add(w.process);
+    }
+    return out;
+  }
+
+  /** Returns the pool's target size. */
+  synchronized int target() {
+    return target;
+  }
+
+  private void checkOpen() {
+    if (shutDown) {
+      throw new JoblibException("The processes backend's worker pool is shut down: the JVM exits");
+    }
+  }
+
+  /** Starts one worker and its reader; called under the lock. */
+  private void spawn() {
+    int id = ++nextId;
+    Worker w;
+    try {
+      w = Worker.start(id, WorkerCommand.build(parentPid));
+    } catch (IOException e) {
+      throw new JoblibException(
+          String.format(
+              Locale.ROOT,
+              "Could not start worker JVM %d with %s/bin/java: %s. Check that java.home points"
+                  + " to a complete JDK or JRE, and the options in -D%s.",
+              id,
+              System.getProperty("java.home"),
+              e.getMessage(),
+              WorkerCommand.JVM_OPTIONS),
+          e);
+    }
+    workers.add(w);
+    w.idleSince = System.nanoTime();
+    idle.addLast(w);
+    Thread reader = new Thread(() -> read(w), "joblib4j-worker-" + id + "-reader");
+    reader.setDaemon(true);
+    reader.start();
+  }
+
+  /** Closes the input of an idle worker, which makes it exit; called under the lock. */
+  private void retire(Worker w) {
+    workers.remove(w);
+    idle.remove(w);
+    w.stopped = true;
+    w.closeInput();
+  }
+
+  /**
+   * Pairs queued jobs with idle workers, or, for short batches, with a worker that runs one job of
+   * the same owner, so that it finds its next batch waiting; called under the lock. Returns the
+   * workers to flush.
+   */
+  private List<Worker> match() {
+    List<Worker> out = List.of();
+    while (!queue.isEmpty()) {
+      Job job = queue.peekFirst();
+      if (job.future().isDone()) {
+        queue.pollFirst();
+        continue;
+      }
+      Worker w = idle.pollLast();
+      if (w == null) {
+        w = prefetchTarget(job);
+        if (w == null) {
+          break;
+        }
+      } else {
+        w.busySince = System.nanoTime();
+      }
+      queue.pollFirst();
+      w.jobs.addLast(job);
+      w.assign(job);
+      if (out.isEmpty()) {
+        out = new ArrayList<>(2);
+      }
+      if (!out.contains(w)) {
+        out.add(w);
+      }
+    }
+    return out;
+  }
+
+  /** Returns a busy worker that may take {@code job} as its next batch now, if there is one. */
+  private @Nullable Worker prefetchTarget(Job job) {
+    if (job.length() > PREFETCH_MAX_BYTES) {
+      return null;
+    }
+    for (Worker w : workers) {
+      Job head = w.jobs.peekFirst();
+      if (w.jobs.size() == 1
+          && head != null
+          && head.owner() == job.owner()
+          && w.lastBatchNanos < PREFETCH_BELOW_NANOS
+          && !w.stopped) {
+        return w;
+      }
+    }
+    return null;
+  }
+
+  private static void send(List<Worker> toFlush) {
+    for (Worker w : toFlush) {
+      try {
+        w.flush();
+      } catch (IOException e) {
+        // The worker is gone; its reader reports the crash for its jobs.
+      }
+    }
+  }
+
+  private void read(Worker w) {
+    try {
+      w.awaitStart();
+      synchronized (this) {
+        startFailure = null;
+      }
+      while (true) {
+        byte[] frame = w.readFrame();
+        Job job;
+        List<Worker> toSend;
+        synchronized (this) {
+          job = w.jobs.pollFirst();
+          long now = System.nanoTime();
+          w.lastBatchNanos = now - w.busySince;
+          w.busySince = now;
+          if (!w.stopped && w.jobs.isEmpty()) {
+            if (workers.size() > target) {
+              retire(w);
+            } else {
+              w.idleSince = now;
+              idle.addLast(w);
+            }
+          }
+          toSend = match();
+        }
+        send(toSend);
+        if (job != null) {
+          complete(job, frame);
+        }
+      }
+    } catch (IOException e) {
+      exited(w);
+    } catch (RuntimeException | Error e) {
+      w.process.destroyForcibly();
+      exited(w);
+      throw e;
+    }
+  }
+
+  private void exited(Worker w) {
+    int exitCode = w.awaitExit();
+    Job job;
+    boolean stopped;
+    WorkerCrashedException crash = null;
+    JoblibException failure = null;
+    List<Job> failedJobs = new ArrayList<>();
+    List<Worker> toSend = List.of();
+    synchronized (this) {
+      job = w.jobs.pollFirst();
+      failedJobs.addAll(w.jobs);
+      w.jobs.clear();
+      stopped = w.stopped;
+      if (!w.started && !stopped) {
+        // The JVM did not start: starting another the same way would fail the same way.
+        JoblibException failed = notStarted(w, exitCode);
+        startFailure = failed;
+        if (job != null) {
+          failedJobs.add(job);
+          job = null;
+        }
+        for (Job queued : queue) {
+          failedJobs.add(queued);
+        }
+        queue.clear();
+        failure = failed;
+        workers.remove(w);
+        idle.remove(w);
+        target = Math.min(target, workers.size());
+      }
+      if (job != null && !stopped) {
+        // As loky's broken executor: the call's queued batches fail with the same error.
+        crash = crashed(w, exitCode, job);
+        failure = crash;
+        for (Iterator<Job> it = queue.iterator(); it.hasNext(); ) {
+          Job queued = it.next();
+          if (queued.owner() == job.owner()) {
+            it.remove();
+            failedJobs.add(queued);
+          }
+        }
+      }
+      boolean live = workers.remove(w);
+      idle.remove(w);
+      if (live && !shutDown) {
+        try {
+          while (workers.size() < target) {
+            spawn();
+          }
+        } catch (JoblibException e) {
+          // The next call's resize reports it; this worker's own failure comes first.
+        }
+        toSend = match();
+      }
+    }
+    send(toSend);
+    if (job != null && crash != null) {
+      job.future().completeExceptionally(crash);
+    }
+    Throwable reason =
+        failure != null ? failure : new CancellationException(w.name() + " was stopped");
+    for (Job failed : failedJobs) {
+      failed.future().completeExceptionally(reason);
+    }
+  }
+
+  private void retireIdle() {
+    synchronized (this) {
+      long now = System.nanoTime();
+      for (Worker w : new ArrayList<>(idle)) {
+        if (now - w.idleSince >= idleTimeout.toNanos()) {
+          retire(w);
+          target = Math.min(target, workers.size());
+        }
+      }
+    }
+  }
+
+  /** Kills every worker and refuses new work; the shutdown hook runs it. */
+  void shutDown() {
+    List<Worker> all;
+    synchronized (this) {
+      shutDown = true;
+      all = new ArrayList<>(workers);
+      workers.clear();
+      idle.clear();
+      for (Job job : queue) {
+        job.future().cancel(false);
+      }
+      queue.clear();
+    }
+    for (Worker w : all) {
+      w.stopped = true;
+      w.process.destroyForcibly();
+    }
+    reaper.shutdownNow();
+    LargeArguments.deleteAll();
+  }
+
+  /** Decodes a worker's answer to {@code job} and completes its future. */
+  private static void complete(Job job, byte[] frame) {
+    try {
+      job.future().complete(decode(job, frame));
+    } catch (RuntimeException | Error e) {
+      job.future().completeExceptionally(e);
+    }
+  }
+
+  static BatchResult decode(Job job, byte[] frame) {
+    FrameBuffer.Reader in = new FrameBuffer.Reader(frame, 1);
+    if (frame[0] == Protocol.RESULT) {
+      try {
+        return BatchResult.success(BatchCodec.readValues(in, job.serializer(), job.loader()));
+      } catch (RuntimeException | LinkageError e) {
+        return BatchResult.failure(
+            0,
+            new JoblibException(
+                "The results of a batch could not be read back in the parent: "
+                    + e.getMessage()
+                    + ". Make sure the values tasks return are serializable and their classes"
+                    + " are on the parent's class path.",
+                e));
+      }
+    }
+    if (frame[0] != Protocol.FAILURE) {
+      throw new IllegalStateException("Unexpected frame type " + frame[0] + " from a worker");
+    }
+    int offset = in.getInt();
+    String className = in.getString();
+    String message = in.getString();
+    StackTraceElement[] trace = new StackTraceElement[in.getInt()];
+    for (int i = 0; i < trace.length; i++) {
+      String cls = in.getString();
+      String method = in.getString();
+      String file = in.getString();
+      trace[i] = new StackTraceElement(cls, method, file.isEmpty() ? null : file, in.getInt());
+    }
+    int n = in.getInt();
+    Throwable failure = null;
+    if (n > 0) {
+      try {
+        failure =
+            (Throwable)
+                job.serializer()
+                    .read(new ByteArrayInputStream(frame, in.position(), n), job.loader());
+      } catch (RuntimeException | LinkageError e) {
+        failure = null;
+      }
+    }
+    if (failure == null) {
+      failure = new RemoteTaskException(className, message, trace);
+    }
+    return BatchResult.failure(offset, failure);
+  }
+
+  private static JoblibException notStarted(Worker w, int exitCode) {
+    StringBuilder m = new StringBuilder();
+    m.append(
+        String.format(
+            Locale.ROOT,
+            "The JVM of %s of the processes backend exited with status %s before it started."
+                + " Check the options in -D%s (now \"%s\") and -D%s (now \"%s\"), and that"
+                + " java.home (%s) is a complete Java runtime.",
+            w.name(),
+            describeExit(exitCode),
+            WorkerCommand.JVM_OPTIONS,
+            System.getProperty(WorkerCommand.JVM_OPTIONS, WorkerCommand.DEFAULT_JVM_OPTIONS),
+            WorkerCommand.HEAP,
+            System.getProperty(WorkerCommand.HEAP, ""),
+            System.getProperty("java.home")));
+    List<String> tail = w.stderrTail();
+    if (!tail.isEmpty()) {
+      m.append(" Its standard error:");
+      for (String line : tail) {
+        m.append("\n  ").append(line);
+      }
+    }
+    return new JoblibException(m.toString());
+  }
+
+  private static WorkerCrashedException crashed(Worker w, int exitCode, Job job) {
+    StringBuilder m = new StringBuilder();
+    m.append(
+        String.format(
+            Locale.ROOT,
+            "The %s of the processes backend was unexpectedly terminated while it ran a batch of"
+                + " %s; its exit status was %s. ",
+            w.name(),
+            job.callName(),
+            describeExit(exitCode)));
+    m.append(
+        "This could be caused by the task calling System.exit or Runtime.halt, by the worker"
+            + " running out of memory (workers run with -XX:+ExitOnOutOfMemoryError and exit with"
+            + " code 3; give them more heap with -D"
+            + WorkerCommand.HEAP
+            + "=4g), by a crash in native code, or by the operating system or a user killing the"
+            + " worker (SIGKILL, exit code 137, is also what the Linux OOM killer sends). The"
+            + " pool replaced the worker; the next call runs normally.");
+    List<String> tail = w.stderrTail();
+    if (!tail.isEmpty()) {
+      m.append(" Last lines of its standard error:");
+      for (String line : tail) {
+        m.append("\n  ").append(line);
+      }
+    }
+    return new WorkerCrashedException(m.toString(), exitCode, null);
+  }
+
+  /**
+   * Returns loky's label for an exit code: {@code SIGKILL(-9) (exit code 137)}, {@code EXIT(3)}.
+   */
+  static String describeExit(int exitCode) {
+    if (exitCode < 0) {
+      return "unknown (the process did not end when killed)";
+    }
+    if (exitCode > 128 && exitCode < 128 + 65) {
+      int signal = exitCode - 128;
+      return String.format(
+          Locale.ROOT, "%s(-%d) (exit code %d)", signalName(signal), signal, exitCode);
+    }
+    return String.format(Locale.ROOT, "EXIT(%d)", exitCode);
+  }
+
+  private static String signalName(int signal) {
+    switch (signal) {
+      case 1:
+        return "SIGHUP";
+      case 2:
+        return "SIGINT";
+      case 3:
+        return "SIGQUIT";
+      case 4:
+        return "SIGILL";
+      case 6:
+        return "SIGABRT";
+      case 7:
+        return "SIGBUS";
+      case 8:
+        return "SIGFPE";
+      case 9:
+        return "SIGKILL";
+      case 11:
+        return "SIGSEGV";
+      case 13:
+        return "SIGPIPE";
+      case 15:
+        return "SIGTERM";
+      default:
+        return "SIG" + signal;
+    }
+  }
+}

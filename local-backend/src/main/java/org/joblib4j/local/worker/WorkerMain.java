@@ -1,0 +1,250 @@
+package org.joblib4j.local.worker;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.joblib4j.Delayed;
+import org.joblib4j.SerializableFunction;
+import org.joblib4j.Task;
+import org.joblib4j.serial.Serializer;
+import org.joblib4j.spi.BatchResult;
+import org.joblib4j.spi.NestedConfig;
+import org.joblib4j.spi.TaskBatch;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The main class of a worker JVM of the {@code processes} backend. Not an API: the parent starts it
+ * with its own class path and talks to it in {@link Protocol} frames over its standard streams.
+ *
+ * <pre>
+ * Design note. Standard output is the channel, so the first thing the worker does is point
+ * System.out at standard error: what tasks print reaches the parent's standard error, never the
+ * channel. The main thread reads a batch, runs it and writes the answer; one batch at a time, so
+ * the parent cancels a batch by killing the process. The worker exits when its standard input
+ * closes (the parent retired it, or died) and, as a second guard, when the parent process ends.
+ * Large arguments arrive as ArgumentRefs; each file is read once per call and kept in a cache
+ * that the call's END_CALL frame, or the first batch of another call, clears.
+ * </pre>
+ */
+public final class WorkerMain {
+  private final DataInputStream in;
+  private final DataOutputStream out;
+  private final ClassLoader loader;
+  private final Map<String, @Nullable Object> largeArguments = new HashMap<>();
+  private long callId = Long.MIN_VALUE;
+  private final FrameBuffer buffer = new FrameBuffer(8192);
+
+  private WorkerMain(DataInputStream in, DataOutputStream out, ClassLoader loader) {
+    this.in = in;
+    this.out = out;
+    this.loader = loader;
+  }
+
+  /**
+   * Runs the worker until its standard input closes. The only argument is the parent's process id.
+   */
+  public static void main(String[] args) throws IOException {
+    FileOutputStream channel = new FileOutputStream(FileDescriptor.out);
+    System.setOut(System.err);
+    DataOutputStream out = new DataOutputStream(new BufferedOutputStream(channel, 1 << 16));
+    DataInputStream in =
+        new DataInputStream(
+            new BufferedInputStream(new FileInputStream(FileDescriptor.in), 1 << 16));
+    out.write(Protocol.MAGIC);
+    out.flush();
+    if (args.length > 0) {
+      watchParent(Long.parseLong(args[0]));
+    }
+    Thread warmUp = new Thread(WorkerMain::warmUp, "joblib4j-worker-warm-up");
+    warmUp.setDaemon(true);
+    warmUp.start();
+    ClassLoader loader = Serializer.contextLoader();
+    new WorkerMain(in, out, loader).loop();
+    out.flush();
+    System.exit(0);
+  }
+
+  private void loop() throws IOException {
+    while (true) {
+      byte[] frame;
+      try {
+        frame = Protocol.readFrame(in);
+      } catch (EOFException e) {
+        return;
+      }
+      if (frame[0] == Protocol.END_CALL) {
+        if (new FrameBuffer.Reader(frame, 1).getLong() == callId) {
+          largeArguments.clear();
+        }
+        continue;
+      }
+      if (frame[0] != Protocol.BATCH) {
+        throw new IOException("Unexpected frame type " + frame[0] + " from the parent");
+      }
+      runBatch(frame);
+    }
+  }
+
+  private void runBatch(byte[] frame) throws IOException {
+    FrameBuffer.Reader d = new FrameBuffer.Reader(frame, 1);
+    long call = d.getLong();
+    Serializer serializer = Serializer.byName(d.getString());
+    long firstIndex = d.getLong();
+    NestedConfig nested = new NestedConfig(d.getString(), d.getInt(), d.getInt());
+    if (call != callId) {
+      largeArguments.clear();
+      callId = call;
+    }
+    TaskBatch batch;
+    try {
+      Task<?>[] tasks = BatchCodec.readTasks(d, serializer, loader);
+      batch = new TaskBatch(resolve(tasks, serializer), firstIndex, nested);
+    } catch (RuntimeException | IOException | LinkageError e) {
+      sendFailure(0, e, serializer);
+      return;
+    }
+    BatchResult result = batch.run();
+    Throwable failure = result.failure();
+    if (failure != null) {
+      sendFailure(result.failedOffset(), failure, serializer);
+      return;
+    }
+    Object[] values = result.values().toArray();
+    buffer.clear();
+    try {
+      BatchCodec.writeValues(buffer, values, serializer);
+    } catch (RuntimeException e) {
+      sendFailure(offending(values, serializer), e, serializer);
+      return;
+    }
+    Protocol.writeFrame(out, Protocol.RESULT, buffer.array(), buffer.size());
+  }
+
+  private List<Task<?>> resolve(Task<?>[] tasks, Serializer serializer) throws IOException {
+    List<Task<?>> resolved = Arrays.asList(tasks);
+    for (int t = 0; t < tasks.length; t++) {
+      Task<?> task = tasks[t];
+      List<@Nullable Object> args = task.arguments();
+      List<@Nullable Object> replaced = null;
+      for (int i = 0; i < args.size(); i++) {
+        if (args.get(i) instanceof ArgumentRef ref) {
+          if (replaced == null) {
+            replaced = new ArrayList<>(args);
+          }
+          replaced.set(i, load(ref, serializer));
+        }
+      }
+      if (replaced != null) {
+        resolved.set(t, task.withArguments(replaced));
+      }
+    }
+    return resolved;
+  }
+
+  private @Nullable Object load(ArgumentRef ref, Serializer serializer) throws IOException {
+    if (largeArguments.containsKey(ref.path())) {
+      return largeArguments.get(ref.path());
+    }
+    Object value;
+    try (InputStream file =
+        new BufferedInputStream(Files.newInputStream(Path.of(ref.path())), 1 << 16)) {
+      value = serializer.read(file, loader);
+    }
+    largeArguments.put(ref.path(), value);
+    return value;
+  }
+
+  private static int offending(Object[] values, Serializer serializer) {
+    for (int i = 0; i < values.length; i++) {
+      try {
+        serializer.write(values[i], OutputStreamSink.INSTANCE);
+      } catch (RuntimeException e) {
+        return i;
+      }
+    }
+    return 0;
+  }
+
+  private void sendFailure(int offset, Throwable failure, Serializer serializer)
+      throws IOException {
+    buffer.clear();
+    buffer.putInt(offset);
+    buffer.putString(failure.getClass().getName());
+    String message = failure.getMessage();
+    buffer.putString(message == null ? "" : message);
+    StackTraceElement[] trace = failure.getStackTrace();
+    buffer.putInt(trace.length);
+    for (StackTraceElement e : trace) {
+      buffer.putString(e.getClassName());
+      buffer.putString(e.getMethodName());
+      buffer.putString(e.getFileName() == null ? "" : e.getFileName());
+      buffer.putInt(e.getLineNumber());
+    }
+    int lengthAt = buffer.size();
+    buffer.putInt(0);
+    try {
+      serializer.write(failure, buffer);
+      buffer.setInt(lengthAt, buffer.size() - lengthAt - 4);
+    } catch (RuntimeException e) {
+      buffer.setInt(lengthAt, 0);
+      buffer.truncate(lengthAt + 4);
+    }
+    Protocol.writeFrame(out, Protocol.FAILURE, buffer.array(), buffer.size());
+  }
+
+  private static void watchParent(long parentPid) {
+    ProcessHandle.of(parentPid)
+        .ifPresentOrElse(
+            parent -> parent.onExit().thenRun(() -> Runtime.getRuntime().halt(1)),
+            () -> Runtime.getRuntime().halt(1));
+  }
+
+  /**
+   * Loads and links the classes every batch needs while the first batch is on its way. Kryo is left
+   * to the first batch that needs it: batches of functions and common values do not.
+   */
+  private static void warmUp() {
+    try {
+      SerializableFunction<Double, Double> f = Math::abs;
+      List<Task<?>> tasks = List.of(Delayed.delayed(f, 1.0));
+      Serializer serializer = Serializer.byName("java");
+      FrameBuffer b = new FrameBuffer(256);
+      BatchCodec.writeTasks(b, tasks, serializer);
+      Task<?>[] back =
+          BatchCodec.readTasks(
+              new FrameBuffer.Reader(b.array(), 0), serializer, Serializer.contextLoader());
+      b.clear();
+      BatchCodec.writeValues(b, new Object[] {1.0, 1, "x"}, serializer);
+      BatchCodec.readValues(
+          new FrameBuffer.Reader(b.array(), 0), serializer, Serializer.contextLoader());
+      new TaskBatch(Arrays.asList(back), 0, NestedConfig.sequential(1)).run();
+    } catch (RuntimeException e) {
+      // Only a warm-up: the first batch reports any real problem.
+    }
+  }
+
+  /** Discards what is written; used to find which value cannot be serialized. */
+  private static final class OutputStreamSink extends java.io.OutputStream {
+    static final OutputStreamSink INSTANCE = new OutputStreamSink();
+
+    @Override
+    public void write(int b) {}
+
+    @Override
+    public void write(byte[] b, int off, int len) {}
+  }
+}
