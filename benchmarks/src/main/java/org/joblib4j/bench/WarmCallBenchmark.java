@@ -30,8 +30,6 @@ import org.openjdk.jmh.annotations.Warmup;
  * mvn -q -B -DskipTests package -pl benchmarks -am
  * java -jar benchmarks/target/benchmarks.jar WarmCallBenchmark -f 1 -wi 5 -i 5 -w 1s -r 1s
  * </pre>
- *
- * <p>Add {@code -p backend=processes} once the {@code processes} backend is on the class path.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -46,7 +44,7 @@ import org.openjdk.jmh.annotations.Warmup;
     })
 public class WarmCallBenchmark {
   /** The backend the calls run on. */
-  @Param({"threading"})
+  @Param({"threading", "processes"})
   public String backend;
 
   /** Starts the pool with a first call, so that every measured call finds it warm. */
