@@ -35,6 +35,16 @@ class DemoTest {
   }
 
   @Test
+  void examples_processes_giveTheSameResultsAsOnThreads() {
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        org.joblib4j.ParallelConfig.backendNames().contains("processes"));
+    assertThat(Demo.sqrt("processes")).isEqualTo(Demo.sqrt("threading"));
+    assertThat(Demo.generator("processes")).isEqualTo(Demo.generator("threading"));
+    assertThat(Demo.sharedMem("processes")).containsExactly(0, 1, 2, 3, 4);
+    assertThat(Demo.accumulate("processes")).isEqualTo(Demo.accumulate("threading"));
+  }
+
+  @Test
   void dumpLoad_givesTheRecordBack(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
       throws Exception {
     assertThat(DemoStorage.dumpLoad(dir))
