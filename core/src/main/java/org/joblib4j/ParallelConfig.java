@@ -108,7 +108,7 @@ public final class ParallelConfig {
    */
   public static Scope enterNested(NestedConfig nested) {
     Settings s = Settings.EMPTY.withBackend(nested.backend()).withNJobs(nested.nJobs());
-    return push(s, nested.level(), true);
+    return push(s, nested.level());
   }
 
   /**
@@ -127,11 +127,10 @@ public final class ParallelConfig {
     return f != null ? f.level : 0;
   }
 
-  private static Scope push(Settings settings, int level, boolean nestedBase) {
+  private static Scope push(Settings settings, int level) {
     Frame parent = FRAMES.get();
     Settings merged = parent != null ? settings.orElse(parent.settings) : settings;
-    boolean base = nestedBase || (parent != null && parent.nestedBase);
-    Frame frame = new Frame(merged, level, base, parent, Thread.currentThread());
+    Frame frame = new Frame(merged, level, parent, Thread.currentThread());
     FRAMES.set(frame);
     return new Scope(frame);
   }
@@ -149,15 +148,13 @@ public final class ParallelConfig {
   private static final class Frame {
     final Settings settings;
     final int level;
-    final boolean nestedBase;
     final @Nullable Frame parent;
     final Thread owner;
     boolean closed;
 
-    Frame(Settings settings, int level, boolean nestedBase, @Nullable Frame parent, Thread owner) {
+    Frame(Settings settings, int level, @Nullable Frame parent, Thread owner) {
       this.settings = settings;
       this.level = level;
-      this.nestedBase = nestedBase;
       this.parent = parent;
       this.owner = owner;
     }
@@ -279,7 +276,7 @@ public final class ParallelConfig {
 
     /** Enters the scope on the calling thread; close it with try-with-resources. */
     public Scope enter() {
-      return push(settings, nestingLevel(), false);
+      return push(settings, nestingLevel());
     }
 
     @Override

@@ -22,14 +22,24 @@ import org.jspecify.annotations.Nullable;
 public final class Task<R> implements Serializable {
   private static final long serialVersionUID = 1L;
 
+  private static final byte CALLABLE = 0;
+  private static final byte SUPPLIER = 1;
+  private static final byte RUNNABLE = 2;
+  private static final byte FUNCTION = 3;
+  private static final byte BI_FUNCTION = 4;
+  private static final byte FUNCTION3 = 5;
+  private static final byte FUNCTION4 = 6;
+
   private final Serializable function;
   private final @Nullable Object[] arguments;
+  private final byte kind;
 
   Task(Serializable function, @Nullable Object[] arguments) {
     this.function = Objects.requireNonNull(function, "function");
     this.arguments = arguments;
-    int arity = arity(function);
-    if (arity >= 0 && arity != arguments.length) {
+    this.kind = kind(function);
+    int arity = kind >= FUNCTION ? kind - FUNCTION + 1 : 0;
+    if (arity != arguments.length) {
       throw new IllegalArgumentException(
           "A " + function.getClass().getSimpleName() + " takes " + arity + " arguments, got "
               + arguments.length);
@@ -40,25 +50,27 @@ public final class Task<R> implements Serializable {
   @SuppressWarnings("unchecked")
   public R call() throws Exception {
     Object f = function;
-    if (f instanceof SerializableCallable<?> c) {
-      return (R) c.call();
-    } else if (f instanceof SerializableSupplier<?> s) {
-      return (R) s.get();
-    } else if (f instanceof SerializableRunnable r) {
-      r.run();
-      return null;
-    } else if (f instanceof SerializableFunction<?, ?> fn) {
-      return ((SerializableFunction<Object, R>) fn).apply(arguments[0]);
-    } else if (f instanceof SerializableBiFunction<?, ?, ?> fn) {
-      return ((SerializableBiFunction<Object, Object, R>) fn).apply(arguments[0], arguments[1]);
-    } else if (f instanceof SerializableFunction3<?, ?, ?, ?> fn) {
-      return ((SerializableFunction3<Object, Object, Object, R>) fn)
-          .apply(arguments[0], arguments[1], arguments[2]);
-    } else if (f instanceof SerializableFunction4<?, ?, ?, ?, ?> fn) {
-      return ((SerializableFunction4<Object, Object, Object, Object, R>) fn)
-          .apply(arguments[0], arguments[1], arguments[2], arguments[3]);
+    switch (kind) {
+      case FUNCTION:
+        return ((SerializableFunction<Object, R>) f).apply(arguments[0]);
+      case BI_FUNCTION:
+        return ((SerializableBiFunction<Object, Object, R>) f).apply(arguments[0], arguments[1]);
+      case FUNCTION3:
+        return ((SerializableFunction3<Object, Object, Object, R>) f)
+            .apply(arguments[0], arguments[1], arguments[2]);
+      case FUNCTION4:
+        return ((SerializableFunction4<Object, Object, Object, Object, R>) f)
+            .apply(arguments[0], arguments[1], arguments[2], arguments[3]);
+      case CALLABLE:
+        return ((SerializableCallable<R>) f).call();
+      case SUPPLIER:
+        return ((SerializableSupplier<R>) f).get();
+      case RUNNABLE:
+        ((SerializableRunnable) f).run();
+        return null;
+      default:
+        throw new IllegalStateException("Unsupported function type " + f.getClass().getName());
     }
-    throw new IllegalStateException("Unsupported function type " + f.getClass().getName());
   }
 
   /** Returns the function (one of the {@code Serializable*} functional interfaces). */
@@ -96,19 +108,21 @@ public final class Task<R> implements Serializable {
     return "Task[" + describe() + "]";
   }
 
-  private static int arity(Serializable function) {
+  private static byte kind(Serializable function) {
     if (function instanceof SerializableFunction<?, ?>) {
-      return 1;
+      return FUNCTION;
     } else if (function instanceof SerializableBiFunction<?, ?, ?>) {
-      return 2;
+      return BI_FUNCTION;
     } else if (function instanceof SerializableFunction3<?, ?, ?, ?>) {
-      return 3;
+      return FUNCTION3;
     } else if (function instanceof SerializableFunction4<?, ?, ?, ?, ?>) {
-      return 4;
-    } else if (function instanceof SerializableCallable<?>
-        || function instanceof SerializableSupplier<?>
-        || function instanceof SerializableRunnable) {
-      return 0;
+      return FUNCTION4;
+    } else if (function instanceof SerializableCallable<?>) {
+      return CALLABLE;
+    } else if (function instanceof SerializableSupplier<?>) {
+      return SUPPLIER;
+    } else if (function instanceof SerializableRunnable) {
+      return RUNNABLE;
     }
     throw new IllegalArgumentException(
         "Unsupported function type "

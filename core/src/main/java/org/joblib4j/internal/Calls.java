@@ -86,8 +86,16 @@ public final class Calls {
             + " memory; drop one of them");
     String named = effective.backend();
     String name = named != null ? named : prefer == Prefer.PROCESSES ? "processes" : DEFAULT_BACKEND;
-    BackendFactory factory = BackendRegistry.lookup(name);
     Integer nJobs = effective.nJobs();
+    if (nJobs != null && nJobs == 1 && explicit.backend() == null) {
+      // One job runs in the calling thread whatever the backend (joblib's sequential path), so a
+      // configured backend need not be on this class path, as in a worker or an executor.
+      BackendFactory f = BackendRegistry.names().contains(name)
+          ? BackendRegistry.lookup(name)
+          : BackendRegistry.lookup("sequential");
+      return new Plan(name, f, nJobs, effective, nestingLevel);
+    }
+    BackendFactory factory = BackendRegistry.lookup(name);
     if (require == Require.SHARED_MEM
         && !factory.capabilities().contains(Capability.SHARED_MEMORY)) {
       if (explicit.backend() != null) {

@@ -187,6 +187,40 @@ public final class Dispatcher<R> implements ResultIterator<R> {
     return (R) current.next();
   }
 
+  /** Drains every result into a list, a batch at a time. */
+  @Override
+  @SuppressWarnings("unchecked")
+  public List<R> toList() {
+    try {
+      List<R> out = new ArrayList<>();
+      while (current.hasNext()) {
+        out.add((R) current.next());
+      }
+      while (!finished) {
+        Pending p;
+        try {
+          p = nextDeliverable();
+        } catch (RuntimeException | Error e) {
+          abort();
+          throw e;
+        }
+        if (p == null) {
+          finished = true;
+          reporter.finish(completedTasks);
+          end();
+          break;
+        }
+        BatchResult result = p.result;
+        if (result != null) {
+          out.addAll((List<R>) (List<?>) result.values());
+        }
+      }
+      return out;
+    } finally {
+      close();
+    }
+  }
+
   /** Cancels whatever is still running; a no-op once the call has ended. */
   @Override
   public void close() {
@@ -397,6 +431,8 @@ public final class Dispatcher<R> implements ResultIterator<R> {
       return;
     }
     ended = true;
+    finished = true;
+    current = Collections.emptyIterator();
     inOrder.clear();
     doneUnordered.clear();
     readyBatches.clear();

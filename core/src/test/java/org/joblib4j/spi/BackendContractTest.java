@@ -1,0 +1,297 @@
+package org.joblib4j.spi;
+
+import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.joblib4j.Delayed.delayed;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import org.joblib4j.Parallel;
+import org.joblib4j.ParallelConfig;
+import org.joblib4j.Task;
+import org.joblib4j.TaskFailedException;
+import org.joblib4j.TaskTimeoutException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The contract every backend meets: the same scenarios, run on each backend. A backend's test
+ * class extends this one and returns its factory; scenarios for capabilities the backend lacks
+ * skip themselves.
+ *
+ * <p>Tasks are static methods of this class, so they serialize for process and cluster backends
+ * as long as the test classes are on the workers' class path.
+ */
+@Timeout(value = 120, unit = SECONDS)
+public abstract class BackendContractTest {
+
+  /** Returns the factory of the backend under test. */
+  protected abstract BackendFactory factory();
+
+  /** Returns the number of jobs the scenarios use; at least 2 for the parallel ones. */
+  protected int nJobs() {
+    return 2;
+  }
+
+  /** Returns a {@code Parallel} on the backend under test. */
+  protected Parallel parallel() {
+    return new Parallel().backend(factory().name()).nJobs(nJobs());
+  }
+
+  private boolean has(Capability c) {
+    return factory().capabilities().contains(c);
+  }
+
+  // Tasks, as static methods so that they serialize by reference.
+
+  static double sqrt(double x) {
+    return Math.sqrt(x);
+  }
+
+  static int sleepThenReturn(int millis, int value) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+    return value;
+  }
+
+  static int failWith(String message) {
+    throw new IllegalArgumentException(message);
+  }
+
+  static int nestedSum(int n) {
+    return new Parallel()
+        .run(IntStream.range(0, n).mapToObj(i -> delayed(BackendContractTest::identity, i)))
+        .stream()
+        .mapToInt(Integer::intValue)
+        .sum();
+  }
+
+  static int identity(int i) {
+    return i;
+  }
+
+  static int nestingLevel(int ignored) {
+    return ParallelConfig.current().nestingLevel();
+  }
+
+  @Test
+  void run_tasksOfRandomDurations_keepsInputOrder() {
+    Random random = new Random(42);
+    List<Task<Integer>> tasks = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      tasks.add(delayed(BackendContractTest::sleepThenReturn, random.nextInt(20), i));
+    }
+
+    List<Integer> results = parallel().run(tasks);
+
+    assertThat(results).containsExactlyElementsOf(IntStream.range(0, 40).boxed().toList());
+  }
+
+  @Test
+  void run_manyTinyTasks_returnsEveryResultInOrder() {
+    List<Double> results =
+        parallel()
+            .run(IntStream.range(0, 20_000).mapToObj(i -> delayed(BackendContractTest::sqrt,
+                (double) i * i)));
+
+    assertThat(results).hasSize(20_000);
+    for (int i = 0; i < results.size(); i++) {
+      assertThat(results.get(i)).isEqualTo((double) i);
+    }
+  }
+
+  @Test
+  void run_emptyInput_returnsEmptyList() {
+    assertThat(parallel().<Integer>run(Stream.<Task<Integer>>empty())).isEmpty();
+  }
+
+  @Test
+  void run_fixedBatchSize_returnsEveryResultInOrder() {
+    List<Integer> results =
+        parallel()
+            .batchSize(7)
+            .preDispatch("3*n_jobs")
+            .run(IntStream.range(0, 100).mapToObj(i -> delayed(BackendContractTest::identity, i)));
+
+    assertThat(results).containsExactlyElementsOf(IntStream.range(0, 100).boxed().toList());
+  }
+
+  @Test
+  void run_taskThrows_failsWithOriginalExceptionAsCause() {
+    Stream<Task<Integer>> tasks =
+        IntStream.range(0, 10)
+            .mapToObj(
+                i ->
+                    i == 3
+                        ? delayed(BackendContractTest::failWith, "bad input 3")
+                        : delayed(BackendContractTest::identity, i));
+
+    assertThatThrownBy(() -> parallel().run(tasks))
+        .isInstanceOf(TaskFailedException.class)
+        .hasMessageContaining("Task 3")
+        .hasMessageContaining("failWith")
+        .hasMessageContaining("bad input 3")
+        .hasMessageContaining(factory().name())
+        .cause()
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("bad input 3");
+  }
+
+  @Test
+  void run_firstTaskThrowsWhileLongTasksQueued_returnsWithoutWaitingForThem() {
+    assumeTrue(has(Capability.CANCELLATION));
+    Stream<Task<Integer>> tasks =
+        Stream.concat(
+            Stream.of(delayed(BackendContractTest::failWith, "first")),
+            IntStream.range(0, 100)
+                .mapToObj(i -> delayed(BackendContractTest::sleepThenReturn, 10_000, i)));
+
+    assertTimeoutPreemptively(
+        Duration.ofSeconds(30),
+        () ->
+            assertThatThrownBy(() -> parallel().batchSize(1).run(tasks))
+                .isInstanceOf(TaskFailedException.class)
+                .cause()
+                .hasMessage("first"));
+  }
+
+  @Test
+  void stream_infiniteInputClosedEarly_yieldsFirstResultsAndStops() {
+    Iterator<Task<Integer>> infinite =
+        Stream.iterate(0, i -> i + 1)
+            .map(i -> delayed(BackendContractTest::identity, i))
+            .iterator();
+
+    List<Integer> first;
+    try (Stream<Integer> results = parallel().stream(infinite)) {
+      first = results.limit(50).collect(Collectors.toList());
+    }
+
+    assertThat(first).containsExactlyElementsOf(IntStream.range(0, 50).boxed().toList());
+  }
+
+  @Test
+  void streamUnordered_oneSlowTask_yieldsFastTasksFirst() {
+    assumeTrue(nJobs() >= 2);
+    Stream<Task<Integer>> tasks =
+        IntStream.range(0, 10)
+            .mapToObj(
+                i ->
+                    i == 0
+                        ? delayed(BackendContractTest::sleepThenReturn, 3_000, 0)
+                        : delayed(BackendContractTest::sleepThenReturn, 10, i));
+
+    List<Integer> results;
+    try (Stream<Integer> s = parallel().batchSize(1).streamUnordered(tasks)) {
+      results = s.collect(Collectors.toList());
+    }
+
+    assertThat(results).containsExactlyInAnyOrderElementsOf(IntStream.range(0, 10).boxed().toList());
+    assertThat(results.get(0)).isNotEqualTo(0);
+    assertThat(results.get(results.size() - 1)).isEqualTo(0);
+  }
+
+  @Test
+  void run_taskLongerThanTimeout_failsWithTaskTimeoutException() {
+    assumeTrue(has(Capability.TIMEOUT));
+    Parallel p = parallel().timeout(Duration.ofMillis(500));
+
+    assertTimeoutPreemptively(
+        Duration.ofSeconds(30),
+        () ->
+            assertThatThrownBy(
+                    () ->
+                        p.run(
+                            Stream.of(
+                                delayed(BackendContractTest::sleepThenReturn, 20_000, 1),
+                                delayed(BackendContractTest::sleepThenReturn, 20_000, 2))))
+                .isInstanceOf(TaskTimeoutException.class)
+                .hasMessageContaining(factory().name()));
+  }
+
+  @Test
+  void session_reusedInLoop_accumulatesAsJoblibExample() {
+    // joblib: with Parallel(n_jobs=2) as parallel: accumulate sqrt(acc + i*i) until acc >= 1000
+    double accumulator = 0;
+    int rounds = 0;
+    try (Parallel.Session session = parallel().open()) {
+      while (accumulator < 1000) {
+        final double acc = accumulator;
+        List<Double> results =
+            session.run(
+                IntStream.range(0, 5)
+                    .mapToObj(i -> delayed(BackendContractTest::sqrt, acc + i * i)));
+        double sum = 0;
+        for (double r : results) {
+          sum += r;
+        }
+        accumulator += sum;
+        rounds++;
+      }
+    }
+
+    assertThat(rounds).isEqualTo(14);
+    assertThat(accumulator).isEqualTo(1136.5969161564717);
+  }
+
+  @Test
+  void run_parallelInsideTask_runsNestedAtLevelOne() {
+    assumeTrue(nJobs() >= 2, "one job runs in the caller's thread, at the caller's level");
+    List<Integer> sums =
+        parallel().run(IntStream.range(1, 5).mapToObj(n -> delayed(BackendContractTest::nestedSum,
+            n * 10)));
+    List<Integer> levels =
+        parallel().run(IntStream.range(0, 4).mapToObj(i -> delayed(BackendContractTest::nestingLevel,
+            i)));
+
+    assertThat(sums).containsExactly(45, 190, 435, 780);
+    assertThat(levels).containsOnly(1);
+  }
+
+  @Test
+  void run_taskReturnsNull_keepsNullInPlace() {
+    List<Object> results =
+        parallel()
+            .run(
+                Stream.of(
+                    delayed(BackendContractTest::identity, 1),
+                    delayed(() -> (Object) null),
+                    delayed(BackendContractTest::identity, 3)));
+
+    assertThat(results).containsExactly(1, null, 3);
+  }
+
+  @Test
+  void run_nullTaskInInput_failsNamingItsIndex() {
+    List<Task<Integer>> tasks = new ArrayList<>();
+    tasks.add(delayed(BackendContractTest::identity, 0));
+    tasks.add(null);
+
+    assertThatThrownBy(() -> parallel().run(tasks))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessageContaining("index 1");
+  }
+
+  @Test
+  void run_afterFailedCall_backendStillWorks() {
+    assertThatThrownBy(
+            () -> parallel().run(Stream.of(delayed(BackendContractTest::failWith, "boom"))))
+        .isInstanceOf(TaskFailedException.class);
+
+    assertThat(parallel().run(Stream.of(delayed(BackendContractTest::identity, 7))))
+        .containsExactly(7);
+  }
+}
