@@ -82,6 +82,9 @@ final class ResultCodec {
       StackTraceElement[] trace = failure.getStackTrace();
       out.writeInt(trace.length);
       for (StackTraceElement e : trace) {
+        writeString(out, orEmpty(e.getClassLoaderName()));
+        writeString(out, orEmpty(e.getModuleName()));
+        writeString(out, orEmpty(e.getModuleVersion()));
         writeString(out, e.getClassName());
         writeString(out, e.getMethodName());
         writeString(out, e.getFileName() == null ? "" : e.getFileName());
@@ -115,11 +118,17 @@ final class ResultCodec {
       String message = readString(in);
       StackTraceElement[] trace = new StackTraceElement[in.readInt()];
       for (int i = 0; i < trace.length; i++) {
+        String loaderName = readString(in);
+        String module = readString(in);
+        String version = readString(in);
         String declaring = readString(in);
         String method = readString(in);
         String file = readString(in);
         int line = in.readInt();
-        trace[i] = new StackTraceElement(declaring, method, file.isEmpty() ? null : file, line);
+        trace[i] =
+            new StackTraceElement(
+                orNull(loaderName), orNull(module), orNull(version), declaring, method,
+                orNull(file), line);
       }
       byte[] thrown = new byte[in.readInt()];
       in.readFully(thrown);
@@ -142,6 +151,14 @@ final class ResultCodec {
       throw new IllegalStateException(
           String.format(Locale.ROOT, "An executor returned a malformed failure: %s", e), e);
     }
+  }
+
+  private static String orEmpty(@Nullable String s) {
+    return s == null ? "" : s;
+  }
+
+  private static @Nullable String orNull(String s) {
+    return s.isEmpty() ? null : s;
   }
 
   private static void writeString(DataOutputStream out, String s) throws IOException {
