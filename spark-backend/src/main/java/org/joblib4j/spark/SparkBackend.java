@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -87,7 +88,9 @@ final class SparkBackend implements ParallelBackend {
   private String function = "?";
   private boolean cancelled;
   private boolean jobsSubmitted;
-  private final Map<Long, Broadcast<BroadcastPayload>> broadcasts = new HashMap<>();
+  private final Map<Long, Broadcast<BroadcastPayload>> broadcasts = new ConcurrentHashMap<>();
+  // Large-argument bookkeeping of the current call; guarded by itself (the dispatcher's thread
+  // and endCall), not by lock, so that serializing a batch never delays completions.
   private final IdentityHashMap<Object, LargeArgument> large = new IdentityHashMap<>();
   private final IdentityHashMap<Object, Boolean> small = new IdentityHashMap<>();
 
@@ -235,7 +238,7 @@ final class SparkBackend implements ParallelBackend {
   /** Serializes {@code batch}, with large arguments replaced by broadcast references. */
   private byte[] prepare(TaskBatch batch) {
     long max = options.maxNbytes();
-    synchronized (lock) {
+    synchronized (large) {
       TaskBatch b = large.isEmpty() ? batch : replaceLarge(batch);
       byte[] bytes = serializer.toBytes(b);
       if (max < 0 || bytes.length <= max) {
@@ -444,7 +447,7 @@ final class SparkBackend implements ParallelBackend {
   @Override
   public void endCall() {
     List<Broadcast<BroadcastPayload>> toDestroy;
-    synchronized (lock) {
+    synchronized (large) {
       toDestroy = new ArrayList<>(broadcasts.values());
       broadcasts.clear();
       large.clear();
