@@ -17,9 +17,9 @@ import scala.collection.Iterator;
 import scala.runtime.AbstractFunction1;
 
 /**
- * The function each Spark task runs: reads the serialized {@link TaskBatch} of its partition,
- * puts the broadcast values back in place of large arguments, runs the batch and returns its
- * encoded {@link BatchResult}. Serialized into every task with Spark's closure serializer.
+ * The function each Spark task runs: reads the serialized {@link TaskBatch} of its partition, puts
+ * the broadcast values back in place of large arguments, runs the batch and returns its encoded
+ * {@link BatchResult}. Serialized into every task with Spark's closure serializer.
  *
  * <p>Nothing a task throws escapes as a Spark task failure: failures come back as data, so Spark
  * never retries a user error; only a lost executor fails the Spark task.

@@ -107,12 +107,14 @@ final class ResultCodec {
       Object value = serializer.fromBytes(Arrays.copyOfRange(bytes, 1, bytes.length), loader);
       if (!(value instanceof BatchResult result)) {
         throw new IllegalStateException(
-            "An executor returned " + (value == null ? "null" : value.getClass().getName())
+            "An executor returned "
+                + (value == null ? "null" : value.getClass().getName())
                 + " instead of a batch result");
       }
       return result;
     }
-    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes, 1, bytes.length))) {
+    try (DataInputStream in =
+        new DataInputStream(new ByteArrayInputStream(bytes, 1, bytes.length))) {
       int offset = in.readInt();
       String className = readString(in);
       String message = readString(in);
@@ -127,8 +129,13 @@ final class ResultCodec {
         int line = in.readInt();
         trace[i] =
             new StackTraceElement(
-                orNull(loaderName), orNull(module), orNull(version), declaring, method,
-                orNull(file), line);
+                orNull(loaderName),
+                orNull(module),
+                orNull(version),
+                declaring,
+                method,
+                orNull(file),
+                line);
       }
       byte[] thrown = new byte[in.readInt()];
       in.readFully(thrown);

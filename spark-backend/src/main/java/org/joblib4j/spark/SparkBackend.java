@@ -198,7 +198,10 @@ final class SparkBackend implements ParallelBackend {
       return (long) (Double.parseDouble(text.trim()) * 1000);
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(
-          "-D" + REGISTRATION_TIMEOUT_PROPERTY + " must be a number of seconds, got \"" + text
+          "-D"
+              + REGISTRATION_TIMEOUT_PROPERTY
+              + " must be a number of seconds, got \""
+              + text
               + "\"",
           e);
     }
@@ -247,7 +250,10 @@ final class SparkBackend implements ParallelBackend {
       boolean found = false;
       for (Task<?> task : b.tasks()) {
         for (Object arg : task.arguments()) {
-          if (arg == null || trivial(arg, max) || large.containsKey(arg) || small.containsKey(arg)) {
+          if (arg == null
+              || trivial(arg, max)
+              || large.containsKey(arg)
+              || small.containsKey(arg)) {
             continue;
           }
           byte[] argBytes = serializer.toBytes(arg);
@@ -506,7 +512,9 @@ final class SparkBackend implements ParallelBackend {
   }
 
   private static String newTag() {
-    return "joblib4j-" + CALLS.incrementAndGet() + "-"
+    return "joblib4j-"
+        + CALLS.incrementAndGet()
+        + "-"
         + UUID.randomUUID().toString().substring(0, 8);
   }
 

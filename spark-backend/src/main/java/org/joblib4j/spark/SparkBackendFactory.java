@@ -8,10 +8,10 @@ import org.joblib4j.spi.Capability;
 import org.joblib4j.spi.ParallelBackend;
 
 /**
- * Makes {@code spark} backends: task batches run as Spark jobs on the active {@code
- * SparkContext}, or on a {@code local[*]} context made for the purpose when there is none.
- * Found by {@link java.util.ServiceLoader}: putting {@code joblib4j-spark} on the class path is
- * all it takes. This class is thread-safe.
+ * Makes {@code spark} backends: task batches run as Spark jobs on the active {@code SparkContext},
+ * or on a {@code local[*]} context made for the purpose when there is none. Found by {@link
+ * java.util.ServiceLoader}: putting {@code joblib4j-spark} on the class path is all it takes. This
+ * class is thread-safe.
  *
  * <p>Which context a backend uses: the one that is active (the one {@code spark-submit} or the
  * program created); else a new one configured from the {@code spark.*} system properties, whose
@@ -43,13 +43,14 @@ public final class SparkBackendFactory implements BackendFactory {
   /**
    * Returns a backend on the active or embedded {@code SparkContext}.
    *
-   * @throws org.joblib4j.JoblibException if Spark is not on the class path or the context cannot
-   *     be created
+   * @throws org.joblib4j.JoblibException if Spark is not on the class path or the context cannot be
+   *     created
    */
   @Override
   public ParallelBackend create(BackendOptions options) {
     try {
-      Class.forName("org.apache.spark.SparkContext", false, SparkBackendFactory.class.getClassLoader());
+      Class.forName(
+          "org.apache.spark.SparkContext", false, SparkBackendFactory.class.getClassLoader());
     } catch (ClassNotFoundException | LinkageError e) {
       throw new org.joblib4j.JoblibException(
           "The spark backend needs Spark Core (spark-core_2.13, 4.x) on the class path, and it is"

@@ -49,15 +49,20 @@ class ResultCodecTest {
         "package executoronly; public class LostError extends RuntimeException {"
             + " public LostError(String m) { super(m); } }");
     Path classes = Files.createDirectories(dir.resolve("classes"));
-    int rc = ToolProvider.getSystemJavaCompiler()
-        .run(null, null, null, "-d", classes.toString(), source.toString());
+    int rc =
+        ToolProvider.getSystemJavaCompiler()
+            .run(null, null, null, "-d", classes.toString(), source.toString());
     assertThat(rc).isZero();
     byte[] bytes;
     Throwable thrown;
     try (URLClassLoader executor =
         new URLClassLoader(new URL[] {classes.toUri().toURL()}, getClass().getClassLoader())) {
-      thrown = (Throwable) executor.loadClass("executoronly.LostError")
-          .getConstructor(String.class).newInstance("lost class");
+      thrown =
+          (Throwable)
+              executor
+                  .loadClass("executoronly.LostError")
+                  .getConstructor(String.class)
+                  .newInstance("lost class");
       bytes = ResultCodec.encode(BatchResult.failure(0, thrown), serializer);
     }
 

@@ -96,8 +96,9 @@ class SparkBackendTest {
         .hasMessageContaining("java.lang.Thread")
         .satisfies(
             e ->
-                assertThat(e instanceof SerializationException
-                        || e.getCause() instanceof SerializationException)
+                assertThat(
+                        e instanceof SerializationException
+                            || e.getCause() instanceof SerializationException)
                     .as("a SerializationException, got %s", e)
                     .isTrue());
     assertThat(ran.get()).isZero();
@@ -114,7 +115,9 @@ class SparkBackendTest {
                     .backend("spark")
                     .nJobs(2)
                     .batchSize(1)
-                    .run(IntStream.range(0, 4).mapToObj(i -> delayed(SparkBackendTest::sleepOrFail, i))))
+                    .run(
+                        IntStream.range(0, 4)
+                            .mapToObj(i -> delayed(SparkBackendTest::sleepOrFail, i))))
         .isInstanceOf(TaskFailedException.class)
         .cause()
         .isInstanceOf(BadInput.class);
@@ -143,7 +146,8 @@ class SparkBackendTest {
             .backend("spark")
             .nJobs(2)
             .batchSize(1)
-            .run(IntStream.range(0, 12).mapToObj(i -> delayed(SparkBackendTest::blobSize, blob, i)));
+            .run(
+                IntStream.range(0, 12).mapToObj(i -> delayed(SparkBackendTest::blobSize, blob, i)));
 
     assertThat(sizes).hasSize(12).containsOnly((3 << 20) + 0).isNotEmpty();
     assertThat(Blob.DECODED.get()).isEqualTo(1);
@@ -217,7 +221,8 @@ class SparkBackendTest {
             .nJobs(2)
             .batchSize(1)
             .streamUnordered(
-                IntStream.range(0, 6).mapToObj(i -> delayed(SparkBackendTest::quickThenSleep, i)))) {
+                IntStream.range(0, 6)
+                    .mapToObj(i -> delayed(SparkBackendTest::quickThenSleep, i)))) {
       assertThat(results.findFirst()).contains(0);
     }
     awaitNoActiveJobs();

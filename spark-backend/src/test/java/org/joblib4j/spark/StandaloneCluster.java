@@ -24,22 +24,31 @@ import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
 
 /**
- * A standalone Spark Master and Worker, each a separate JVM on 127.0.0.1, started from the
- * build's own class path: the Spark jars of the test class path are linked into a {@code jars/}
- * folder that serves as {@code SPARK_HOME}, as a Spark distribution would lay them out. Drivers
- * are launched the way {@code spark-submit} launches them. Stopped by {@link #close}, and by a
- * shutdown hook if the test JVM ends first.
+ * A standalone Spark Master and Worker, each a separate JVM on 127.0.0.1, started from the build's
+ * own class path: the Spark jars of the test class path are linked into a {@code jars/} folder that
+ * serves as {@code SPARK_HOME}, as a Spark distribution would lay them out. Drivers are launched
+ * the way {@code spark-submit} launches them. Stopped by {@link #close}, and by a shutdown hook if
+ * the test JVM ends first.
  */
 final class StandaloneCluster implements AutoCloseable {
   /** Class path entries that are the application's, shipped in the application jar. */
-  private static final List<String> APP = List.of(
-      "/org/joblib4j/", "/com/esotericsoftware/kryo5/", "/net/openhft/", "/org/tukaani/");
+  private static final List<String> APP =
+      List.of("/org/joblib4j/", "/com/esotericsoftware/kryo5/", "/net/openhft/", "/org/tukaani/");
 
   /** Class path entries that belong to the test tools, in neither place. */
-  private static final List<String> TEST_TOOLS = List.of(
-      "/org/junit/", "/org/assertj/", "/org/scalatest/", "/org/scalactic/", "/org/scalatestplus/",
-      "/org/opentest4j/", "/org/apiguardian/", "/net/bytebuddy/", "/org/jspecify/",
-      "/surefire", "/org/apache/maven/");
+  private static final List<String> TEST_TOOLS =
+      List.of(
+          "/org/junit/",
+          "/org/assertj/",
+          "/org/scalatest/",
+          "/org/scalactic/",
+          "/org/scalatestplus/",
+          "/org/opentest4j/",
+          "/org/apiguardian/",
+          "/net/bytebuddy/",
+          "/org/jspecify/",
+          "/surefire",
+          "/org/apache/maven/");
 
   final Path home;
   final Path work;
@@ -62,7 +71,10 @@ final class StandaloneCluster implements AutoCloseable {
     opens.removeIf(String::isEmpty);
   }
 
-  /** Builds the Spark home and the application jar, and starts a Master and a 3-core Worker (a cluster-mode driver takes one). */
+  /**
+   * Builds the Spark home and the application jar, and starts a Master and a 3-core Worker (a
+   * cluster-mode driver takes one).
+   */
   static StandaloneCluster start() throws IOException, InterruptedException {
     String env = System.getenv("SPARK_HOME");
     Path home = Path.of(env != null ? env : "target/spark-home").toAbsolutePath();
@@ -81,9 +93,12 @@ final class StandaloneCluster implements AutoCloseable {
               "master",
               List.of(
                   "org.apache.spark.deploy.master.Master",
-                  "--host", "127.0.0.1",
-                  "--port", Integer.toString(cluster.masterPort),
-                  "--webui-port", Integer.toString(freePort())),
+                  "--host",
+                  "127.0.0.1",
+                  "--port",
+                  Integer.toString(cluster.masterPort),
+                  "--webui-port",
+                  Integer.toString(freePort())),
               List.of("-Dspark.master.rest.enabled=false"));
       cluster.awaitLog(master, "master", "New state: ALIVE", Duration.ofSeconds(60));
       Process worker =
@@ -91,15 +106,20 @@ final class StandaloneCluster implements AutoCloseable {
               "worker",
               List.of(
                   "org.apache.spark.deploy.worker.Worker",
-                  "--host", "127.0.0.1",
-                  "--cores", "3",
-                  "--memory", "2g",
-                  "--webui-port", Integer.toString(freePort()),
-                  "--work-dir", cluster.work.toString(),
+                  "--host",
+                  "127.0.0.1",
+                  "--cores",
+                  "3",
+                  "--memory",
+                  "2g",
+                  "--webui-port",
+                  Integer.toString(freePort()),
+                  "--work-dir",
+                  cluster.work.toString(),
                   cluster.masterUrl),
               List.of());
-      cluster.awaitLog(worker, "worker", "Successfully registered with master",
-          Duration.ofSeconds(60));
+      cluster.awaitLog(
+          worker, "worker", "Successfully registered with master", Duration.ofSeconds(60));
       return cluster;
     } catch (IOException | InterruptedException | RuntimeException | Error e) {
       cluster.close();
@@ -111,8 +131,9 @@ final class StandaloneCluster implements AutoCloseable {
    * Starts a driver as {@code spark-submit} would, with {@code driverOptions} as the driver JVM's
    * options, and returns its process; its output goes to {@code <name>.log}.
    */
-  Process submit(String name, String deployMode, List<String> driverOptions, String mainClass,
-      String... args) throws IOException {
+  Process submit(
+      String name, String deployMode, List<String> driverOptions, String mainClass, String... args)
+      throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(java());
     cmd.addAll(opens);
@@ -123,7 +144,8 @@ final class StandaloneCluster implements AutoCloseable {
     cmd.add("org.apache.spark.deploy.SparkSubmit");
     cmd.addAll(List.of("--master", masterUrl, "--deploy-mode", deployMode, "--class", mainClass));
     cmd.addAll(List.of("--driver-java-options", String.join(" ", driverOptions)));
-    cmd.addAll(List.of("--conf", "spark.driver.extraJavaOptions=" + String.join(" ", driverOptions)));
+    cmd.addAll(
+        List.of("--conf", "spark.driver.extraJavaOptions=" + String.join(" ", driverOptions)));
     cmd.addAll(List.of("--conf", "spark.executor.memory=512m"));
     cmd.addAll(List.of("--conf", "spark.driver.memory=512m"));
     cmd.addAll(List.of("--conf", "spark.ui.enabled=false"));
@@ -185,7 +207,8 @@ final class StandaloneCluster implements AutoCloseable {
     Path file = home.resolve(name + ".log");
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
-      if (Files.exists(file) && Files.readString(file, StandardCharsets.ISO_8859_1).contains(line)) {
+      if (Files.exists(file)
+          && Files.readString(file, StandardCharsets.ISO_8859_1).contains(line)) {
         return;
       }
       if (!p.isAlive()) {
@@ -304,35 +327,45 @@ final class StandaloneCluster implements AutoCloseable {
     try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
       for (Path entry : entries) {
         if (Files.isDirectory(entry)) {
-          Files.walkFileTree(entry, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
-                throws IOException {
-              String name = entry.relativize(file).toString().replace(File.separatorChar, '/');
-              if (name.startsWith("META-INF/services/")) {
-                services.computeIfAbsent(name, k -> new StringBuilder())
-                    .append(Files.readString(file)).append('\n');
-              } else if (seen.add(name)) {
-                out.putNextEntry(new JarEntry(name));
-                Files.copy(file, out);
-                out.closeEntry();
-              }
-              return FileVisitResult.CONTINUE;
-            }
-          });
+          Files.walkFileTree(
+              entry,
+              new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+                    throws IOException {
+                  String name = entry.relativize(file).toString().replace(File.separatorChar, '/');
+                  if (name.startsWith("META-INF/services/")) {
+                    services
+                        .computeIfAbsent(name, k -> new StringBuilder())
+                        .append(Files.readString(file))
+                        .append('\n');
+                  } else if (seen.add(name)) {
+                    out.putNextEntry(new JarEntry(name));
+                    Files.copy(file, out);
+                    out.closeEntry();
+                  }
+                  return FileVisitResult.CONTINUE;
+                }
+              });
         } else {
           try (JarFile in = new JarFile(entry.toFile())) {
             for (JarEntry e : java.util.Collections.list(in.entries())) {
               String name = e.getName();
               if (name.startsWith("META-INF/services/") && !e.isDirectory()) {
                 try (InputStream is = in.getInputStream(e)) {
-                  services.computeIfAbsent(name, k -> new StringBuilder())
-                      .append(new String(is.readAllBytes(), StandardCharsets.UTF_8)).append('\n');
+                  services
+                      .computeIfAbsent(name, k -> new StringBuilder())
+                      .append(new String(is.readAllBytes(), StandardCharsets.UTF_8))
+                      .append('\n');
                 }
                 continue;
               }
-              if (e.isDirectory() || name.startsWith("META-INF/MANIFEST") || name.endsWith(".SF")
-                  || name.endsWith(".RSA") || name.endsWith(".DSA") || !seen.add(name)) {
+              if (e.isDirectory()
+                  || name.startsWith("META-INF/MANIFEST")
+                  || name.endsWith(".SF")
+                  || name.endsWith(".RSA")
+                  || name.endsWith(".DSA")
+                  || !seen.add(name)) {
                 continue;
               }
               out.putNextEntry(new JarEntry(name));

@@ -31,6 +31,7 @@ class StandaloneClusterTest {
    */
   private static final List<String> REDIRECT =
       List.of("-Djoblib4j.backend=spark", "--add-opens=java.base/java.lang.invoke=ALL-UNNAMED");
+
   private static StandaloneCluster cluster;
 
   @BeforeAll
@@ -48,8 +49,8 @@ class StandaloneClusterTest {
   @Test
   void submit_clientMode_tasksRunInExecutorJvmsAndCancelFreesTheCores() throws Exception {
     Process driver =
-        cluster.submit("client", "client", REDIRECT, SubmittedDriver.class.getName(),
-            "squares", "cancel");
+        cluster.submit(
+            "client", "client", REDIRECT, SubmittedDriver.class.getName(), "squares", "cancel");
     String out = awaitExit(driver, cluster.log("client"), Duration.ofSeconds(150));
 
     Map<String, String> squares = result(out, "squares");
@@ -73,9 +74,7 @@ class StandaloneClusterTest {
 
     Map<String, String> squares = result(out, "squares");
     assertThat(squares).containsEntry("backend", "spark").containsEntry("right", "true");
-    assertThat(pids(squares.get("taskPids")))
-        .isNotEmpty()
-        .doesNotContain(squares.get("driverPid"));
+    assertThat(pids(squares.get("taskPids"))).isNotEmpty().doesNotContain(squares.get("driverPid"));
     assertThat(squares.get("driverPid")).isNotEqualTo(Long.toString(submitter.pid()));
   }
 
@@ -97,19 +96,21 @@ class StandaloneClusterTest {
 
     String out = awaitExit(driver, log, Duration.ofSeconds(150));
     String outcome = result(out, "kill").get("outcome");
-    assertThat(outcome).satisfiesAnyOf(
-        o -> assertThat(o).isEqualTo("right"),
-        o -> assertThat(o).startsWith("error:").contains("infrastructure failure"));
+    assertThat(outcome)
+        .satisfiesAnyOf(
+            o -> assertThat(o).isEqualTo("right"),
+            o -> assertThat(o).startsWith("error:").contains("infrastructure failure"));
   }
 
   private static String awaitExit(Process p, Path log, Duration timeout) throws Exception {
     if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
       p.destroyForcibly();
-      throw new AssertionError("The driver did not end within " + timeout + ":\n"
-          + StandaloneCluster.tail(log));
+      throw new AssertionError(
+          "The driver did not end within " + timeout + ":\n" + StandaloneCluster.tail(log));
     }
     String out = read(log);
-    assertThat(p.exitValue()).as("driver exit code; output:%n%s", StandaloneCluster.tail(log))
+    assertThat(p.exitValue())
+        .as("driver exit code; output:%n%s", StandaloneCluster.tail(log))
         .isZero();
     return out;
   }
@@ -124,10 +125,17 @@ class StandaloneClusterTest {
       Thread.sleep(250);
     }
     Optional<Path> stdout = driverStdout();
-    String stderr = stdout.isPresent()
-        ? StandaloneCluster.tail(stdout.get().resolveSibling("stderr")) : "(no driver folder)";
-    throw new AssertionError("The cluster-mode driver printed no DONE within " + timeout
-        + ":\n" + stderr + "\n" + StandaloneCluster.tail(cluster.log("cluster")));
+    String stderr =
+        stdout.isPresent()
+            ? StandaloneCluster.tail(stdout.get().resolveSibling("stderr"))
+            : "(no driver folder)";
+    throw new AssertionError(
+        "The cluster-mode driver printed no DONE within "
+            + timeout
+            + ":\n"
+            + stderr
+            + "\n"
+            + StandaloneCluster.tail(cluster.log("cluster")));
   }
 
   private static Optional<Path> driverStdout() throws IOException {
@@ -145,8 +153,11 @@ class StandaloneClusterTest {
 
   private static Map<String, String> result(String out, String scenario) {
     String prefix = "RESULT " + scenario + " ";
-    String line = out.lines().filter(l -> l.startsWith(prefix)).findFirst()
-        .orElseThrow(() -> new AssertionError("No " + prefix + "line in:\n" + tailOf(out)));
+    String line =
+        out.lines()
+            .filter(l -> l.startsWith(prefix))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("No " + prefix + "line in:\n" + tailOf(out)));
     Map<String, String> m = new HashMap<>();
     for (String kv : line.substring(prefix.length()).split(" ")) {
       int eq = kv.indexOf('=');

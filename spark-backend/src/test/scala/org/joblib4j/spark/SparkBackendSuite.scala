@@ -20,7 +20,8 @@ class SparkBackendSuite extends AnyFunSuite {
   }
 
   test("a Scala function with two arguments and a case class result") {
-    val tasks = (1 to 10).map(i => delayed[Int, String, Labelled]((a, b) => Labelled(b, a * 10), i, s"n$i"))
+    val tasks =
+      (1 to 10).map(i => delayed[Int, String, Labelled]((a, b) => Labelled(b, a * 10), i, s"n$i"))
 
     val labelled = new Parallel().backend("spark").nJobs(2).run(tasks.asJava).asScala
 
