@@ -164,6 +164,15 @@ public final class Parallel {
     return new Parallel(settings.withProgressListener(Objects.requireNonNull(listener)));
   }
 
+  /**
+   * Draws a progress bar for every call: a live bar with done/total, rate and time left on a
+   * terminal, periodic lines on standard error otherwise. Works on every backend; it is a {@link
+   * ProgressBar} set as the {@link #progressListener}.
+   */
+  public Parallel progressBar() {
+    return progressListener(new ProgressBar());
+  }
+
   /** Runs the tasks and returns their results in input order. */
   public <R> List<R> run(Stream<? extends Task<? extends R>> tasks) {
     return this.<R>start(null, Source.of(tasks), true).toList();

@@ -107,4 +107,44 @@ class ThreadingParallelTest {
       }
     }
   }
+
+  @Test
+  void progressListener_everyBatch_seesCountsUpToTotal() {
+    List<org.joblib4j.ProgressListener.Progress> seen =
+        java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    org.joblib4j.ProgressListener listener =
+        new org.joblib4j.ProgressListener() {
+          @Override
+          public void onProgress(Progress progress) {
+            seen.add(progress);
+          }
+
+          @Override
+          public void onFinish(Progress progress) {
+            seen.add(progress);
+          }
+        };
+
+    new Parallel().nJobs(2).batchSize(5).progressListener(listener)
+        .run(IntStream.range(0, 100).mapToObj(i -> delayed(ThreadingParallelTest::threadName, i))
+            .toList());
+
+    assertThat(seen).isNotEmpty();
+    assertThat(seen).extracting(org.joblib4j.ProgressListener.Progress::totalTasks).containsOnly(100L);
+    assertThat(seen).extracting(org.joblib4j.ProgressListener.Progress::completedTasks)
+        .isSorted().endsWith(100L, 100L);
+  }
+
+  @Test
+  void progressBar_plainLines_reachTotal() {
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    PrintStream out = new PrintStream(captured, true, StandardCharsets.UTF_8);
+
+    new Parallel().nJobs(2)
+        .progressListener(new org.joblib4j.ProgressBar(out, java.time.Duration.ZERO))
+        .run(IntStream.range(0, 50).mapToObj(i -> delayed(ThreadingParallelTest::threadName, i))
+            .toList());
+
+    assertThat(captured.toString(StandardCharsets.UTF_8)).contains("50/50");
+  }
 }

@@ -1,0 +1,701 @@
+package org.joblib4j.bench;
+
+import static org.joblib4j.Delayed.delayed;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import java.util.stream.LongStream;
+import java.util.stream.Stream;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.joblib4j.Parallel;
+import org.joblib4j.ParallelConfig;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Runs every scenario of the benchmark issue (P1 to P7) side by side with its peers in one go,
+ * prints a table of ratios and rewrites {@code docs/benchmarks.md} with it, the machine and the
+ * date. Peers: Python's joblib (Debian's {@code python3-joblib}, run with {@code
+ * /usr/bin/python3}), a plain {@code ExecutorService}, a parallel stream, hand-written Spark RDD
+ * code on {@code local[2]}, and {@code ObjectOutputStream}.
+ *
+ * <p>Run from the repository root (about ten minutes):
+ *
+ * <pre>
+ * mvn -q -B -DskipTests package -pl benchmarks -am
+ * java -Xmx6g -XX:+IgnoreUnrecognizedVMOptions --add-opens=java.base/java.lang=ALL-UNNAMED \
+ *   --add-opens=java.base/java.lang.invoke=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED \
+ *   --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED \
+ *   -cp benchmarks/target/benchmarks.jar org.joblib4j.bench.SideBySide
+ * </pre>
+ *
+ * <p>Each figure is the median of a few runs after warm-up runs. System properties, all optional:
+ * {@code joblib4j.bench.quick=true} (small sizes for a smoke run; does not rewrite the docs),
+ * {@code joblib4j.bench.only=P1,P3} (run some scenarios), {@code joblib4j.bench.reps}, {@code
+ * joblib4j.bench.tinyTasks}, {@code .cpuTasks}, {@code .cpuMillis}, {@code .sparkTinyTasks},
+ * {@code .sparkSlowTasks}, {@code .sparkSlowMillis}, {@code .bytes}, {@code .compressibleBytes},
+ * {@code .memoryBytes}, {@code .python} (the interpreter), {@code .out} (the Markdown file to
+ * rewrite, {@code docs/benchmarks.md} by default; {@code none} writes nothing).
+ */
+public final class SideBySide {
+  private static final String COMMAND =
+      "mvn -q -B -DskipTests package -pl benchmarks -am && java -Xmx6g"
+          + " -XX:+IgnoreUnrecognizedVMOptions --add-opens=java.base/java.lang=ALL-UNNAMED"
+          + " --add-opens=java.base/java.lang.invoke=ALL-UNNAMED"
+          + " --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED"
+          + " --add-opens=java.base/sun.nio.ch=ALL-UNNAMED"
+          + " -cp benchmarks/target/benchmarks.jar org.joblib4j.bench.SideBySide";
+
+  /** The heading from which the hand-written part of the generated page is kept. */
+  static final String KEPT_HEADING = "## Analysis";
+
+  private final boolean quick = Boolean.getBoolean("joblib4j.bench.quick");
+  private final int reps = intProp("reps", quick ? 3 : 5);
+  private final int slowReps = quick ? 1 : 3;
+  private final int tinyTasks = intProp("tinyTasks", quick ? 20_000 : 100_000);
+  private final int cpuTasks = intProp("cpuTasks", quick ? 8 : 64);
+  private final int cpuMillis = intProp("cpuMillis", 50);
+  private final int sparkTinyTasks = intProp("sparkTinyTasks", quick ? 2_000 : 10_000);
+  private final int sparkSlowTasks = intProp("sparkSlowTasks", quick ? 8 : 64);
+  private final int sparkSlowMillis = intProp("sparkSlowMillis", 100);
+  private final long bytes = longProp("bytes", quick ? 32L << 20 : 512L << 20);
+  private final long compressibleBytes =
+      longProp("compressibleBytes", quick ? 32L << 20 : 256L << 20);
+  private final long memoryBytes = longProp("memoryBytes", quick ? 8L << 20 : 64L << 20);
+  private final String only = System.getProperty("joblib4j.bench.only", "");
+
+  private final List<Row> rows = new ArrayList<>();
+  private final List<String> lines = new ArrayList<>();
+  private final Path workDir;
+  private final PythonPeer python;
+  private @Nullable JavaSparkContext spark;
+
+  private SideBySide() throws IOException {
+    workDir = Files.createTempDirectory("joblib4j-bench-");
+    python = PythonPeer.find(workDir);
+  }
+
+  /** Runs the scenarios, prints the table and rewrites the docs page. */
+  public static void main(String[] args) throws Exception {
+    SideBySide runner = new SideBySide();
+    int exit = 0;
+    try {
+      runner.runAll();
+    } catch (Exception e) {
+      e.printStackTrace();
+      exit = 1;
+    } finally {
+      runner.close();
+    }
+    System.exit(exit);
+  }
+
+  private void runAll() throws Exception {
+    long t0 = System.nanoTime();
+    say("joblib4j side-by-side benchmarks" + (quick ? " (quick sizes)" : ""));
+    say(machine());
+    if (!python.available()) {
+      say("Python joblib column: not installed. " + python.problem());
+    } else {
+      say("Python joblib " + python.version().orElse("?") + " via " + PythonPeer.DEFAULT_PYTHON);
+    }
+    scenario("P1", this::p1TinyTasks);
+    scenario("P2", this::p2CpuBound);
+    scenario("P3", this::p3PoolCalls);
+    scenario("P4", this::p4SparkAgainstRdd);
+    scenario("P5", this::p5Hash);
+    scenario("P6", this::p6DumpLoad);
+    scenario("P7", this::p7Memory);
+    double minutes = (System.nanoTime() - t0) / 60e9;
+    String table = table();
+    System.out.println();
+    System.out.println(table);
+    say(String.format(Locale.ROOT, "whole run: %.1f min", minutes));
+    writeDocs(table, minutes);
+  }
+
+  private interface Scenario {
+    void run() throws Exception;
+  }
+
+  private void scenario(String id, Scenario s) {
+    if (!only.isEmpty() && !List.of(only.split(",")).contains(id)) {
+      return;
+    }
+    say("running " + id + " ...");
+    try {
+      s.run();
+    } catch (Exception | Error e) {
+      say(id + " failed: " + e);
+      e.printStackTrace();
+      rows.add(new Row(id, "(failed)", "n/a", "", "", "", "", "failed: " + oneLine(e)));
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // P1: 100,000 tiny tasks, nJobs=2.
+
+  private void p1TinyTasks() throws Exception {
+    int n = tinyTasks;
+    String what = String.format(Locale.ROOT, "%,d tiny tasks (sqrt), nJobs=2", n);
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    ForkJoinPool fj = new ForkJoinPool(2);
+    double es;
+    double ps;
+    try {
+      es = Timing.median(reps, reps, () -> TinyTaskBenchmark.executorService(pool, n));
+      ps = Timing.median(reps, reps, () -> TinyTaskBenchmark.parallelStream(fj, n));
+    } finally {
+      pool.shutdownNow();
+      fj.shutdownNow();
+    }
+    double th = Timing.median(reps, reps, () -> TinyTaskBenchmark.joblib4j("threading", n));
+    Map<String, Double> py = Map.of();
+    if (python.available()) {
+      py = python.run("tiny", n, 1, slowReps, "threading,loky");
+    }
+    say("P1 threading " + Row.time(th) + ", executor " + Row.time(es) + ", stream " + Row.time(ps));
+    rows.add(
+        compare("P1", what + ", threading", n, th, "parallel stream", ps, "≥ 0.3× stream", 0.3));
+    rows.add(compare("P1", what + ", threading", n, th, "ExecutorService", es, "", 0));
+    rows.add(
+        comparePython(
+            "P1", what + ", threading", n, th, "joblib threading", py.get("tiny_threading"),
+            "≥ 20× joblib threading", 20));
+    if (hasBackend("processes")) {
+      double pr = Timing.median(reps, reps, () -> TinyTaskBenchmark.joblib4j("processes", n));
+      say("P1 processes " + Row.time(pr));
+      rows.add(
+          comparePython(
+              "P1", what + ", processes", n, pr, "joblib loky (warm)", py.get("tiny_loky"),
+              "≥ 5× loky warm", 5));
+      rows.add(compare("P1", what + ", processes", n, pr, "parallel stream", ps, "", 0));
+    } else {
+      rows.add(missingBackend("P1", what + ", processes", "processes", "joblib loky (warm)",
+          py.get("tiny_loky"), n));
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // P2: 64 CPU-bound tasks of 50 ms, speed-up of nJobs=2 over nJobs=1.
+
+  private void p2CpuBound() throws Exception {
+    long rounds = Work.calibrate(cpuMillis);
+    String what =
+        String.format(Locale.ROOT, "%d CPU-bound %d ms tasks, speed-up nJobs=2 / nJobs=1",
+            cpuTasks, cpuMillis);
+    Map<String, Double> py = Map.of();
+    if (python.available()) {
+      py = python.run("cpu", cpuTasks, cpuMillis, 1, slowReps);
+    }
+    Double loky = null;
+    if (py.containsKey("cpu_loky_n1")) {
+      loky = py.get("cpu_loky_n1") / py.get("cpu_loky_n2");
+    }
+    double threading = speedUp("threading", rounds);
+    rows.add(speedUpRow("P2", what + ", threading", threading, loky, "", 0));
+    if (hasBackend("processes")) {
+      double processes = speedUp("processes", rounds);
+      rows.add(speedUpRow("P2", what + ", processes", processes, loky, "≥ 1.95×", 1.95));
+    } else {
+      rows.add(notAvailable("P2", what + ", processes", "joblib loky",
+          loky == null ? "n/a" : Row.times(loky), "≥ 1.95×", "the processes backend"));
+    }
+    if (hasBackend("spark")) {
+      sparkContext();
+      double s = speedUp("spark", rounds);
+      rows.add(speedUpRow("P2", what + ", spark local[2]", s, loky, "≥ 1.8×", 1.8));
+    } else {
+      rows.add(notAvailable("P2", what + ", spark local[2]", "joblib loky",
+          loky == null ? "n/a" : Row.times(loky), "≥ 1.8×", "the spark backend"));
+    }
+  }
+
+  private double speedUp(String backend, long rounds) throws Exception {
+    double[] t = new double[2];
+    for (int jobs = 1; jobs <= 2; jobs++) {
+      int j = jobs;
+      t[jobs - 1] =
+          Timing.median(
+              1,
+              slowReps,
+              () ->
+                  new Parallel()
+                      .backend(backend)
+                      .nJobs(j)
+                      .run(
+                          LongStream.range(0, cpuTasks)
+                              .mapToObj(i -> delayed(Work::burn, rounds))));
+    }
+    say(String.format(Locale.ROOT, "P2 %s: nJobs=1 %s, nJobs=2 %s", backend, Row.time(t[0]),
+        Row.time(t[1])));
+    return t[0] / t[1];
+  }
+
+  private static Row speedUpRow(
+      String id, String what, double speedUp, @Nullable Double peer, String target, double min) {
+    return new Row(
+        id,
+        what,
+        Row.times(speedUp),
+        "joblib loky",
+        peer == null ? "not installed" : Row.times(peer),
+        peer == null ? "n/a" : Row.times(speedUp / peer),
+        target,
+        target.isEmpty() ? "" : Row.status(speedUp >= min));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // P3: cold and warm worker-pool calls of 10 trivial tasks.
+
+  private void p3PoolCalls() throws Exception {
+    Map<String, Double> py = new LinkedHashMap<>();
+    if (python.available()) {
+      List<Double> colds = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        Map<String, Double> r = python.run("pool", 50);
+        colds.add(r.get("pool_cold"));
+        py.put("pool_warm", r.get("pool_warm"));
+      }
+      py.put("pool_cold", median(colds));
+    }
+    for (String backend : List.of("threading", "processes")) {
+      String cold = "first call of 10 trivial tasks in a fresh JVM (cold pool), " + backend;
+      String warm = "warm call of 10 trivial tasks, " + backend;
+      if (!hasBackend(backend)) {
+        rows.add(notAvailable("P3", cold, "joblib loky", pyTime(py.get("pool_cold")),
+            "≤ loky's", "the " + backend + " backend"));
+        rows.add(notAvailable("P3", warm, "joblib loky", pyTime(py.get("pool_warm")), "≤ 1 ms",
+            "the " + backend + " backend"));
+        continue;
+      }
+      List<Double> colds = new ArrayList<>();
+      List<Double> warms = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        Map<String, Double> r = coldCall(backend);
+        colds.add(r.get("cold"));
+        warms.add(r.get("warm"));
+      }
+      double c = median(colds);
+      double w = median(warms);
+      say("P3 " + backend + ": cold " + Row.time(c) + ", warm " + Row.time(w));
+      boolean processes = backend.equals("processes");
+      rows.add(timeRow("P3", cold, c, "joblib loky", py.get("pool_cold"),
+          processes ? "≤ loky's" : "", processes ? c <= nz(py.get("pool_cold")) : null));
+      rows.add(timeRow("P3", warm, w, "joblib loky", py.get("pool_warm"),
+          processes ? "≤ 1 ms" : "", processes ? w <= 0.001 : null));
+    }
+  }
+
+  private Map<String, Double> coldCall(String backend) throws IOException, InterruptedException {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> command = new ArrayList<>();
+    command.add(java);
+    for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+      if (a.startsWith("--add-") || a.startsWith("-XX:+IgnoreUnrecognized") || a.startsWith("-D")) {
+        command.add(a);
+      }
+    }
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"),
+        ColdCall.class.getName(), backend));
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    Map<String, Double> out = new LinkedHashMap<>();
+    List<String> all = new ArrayList<>();
+    try (BufferedReader r =
+        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = r.readLine()) != null) {
+        all.add(line);
+        if (line.startsWith("RESULT ")) {
+          String[] parts = line.split(" ");
+          out.put(parts[1], Double.parseDouble(parts[2]));
+        }
+      }
+    }
+    if (!p.waitFor(300, TimeUnit.SECONDS) || p.exitValue() != 0 || out.size() < 2) {
+      p.destroyForcibly();
+      throw new IOException("cold-call JVM failed for " + backend + ": " + String.join("\n", all));
+    }
+    return out;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // P4: the spark backend against hand-written RDD code on local[2].
+
+  private void p4SparkAgainstRdd() throws Exception {
+    JavaSparkContext jsc = sparkContext();
+    int slices = jsc.defaultParallelism();
+    List<Double> tiny =
+        IntStream.range(0, sparkTinyTasks).mapToObj(i -> (double) i).collect(Collectors.toList());
+    List<Integer> slow =
+        IntStream.range(0, sparkSlowTasks).mapToObj(i -> sparkSlowMillis)
+            .collect(Collectors.toList());
+    double handTiny =
+        Timing.median(reps, reps, () -> jsc.parallelize(tiny, slices).map(Math::sqrt).collect());
+    double handSlow =
+        Timing.median(1, slowReps, () -> jsc.parallelize(slow, slices).map(Work::sleep).collect());
+    say("P4 hand-written RDD: tiny " + Row.time(handTiny) + ", slow " + Row.time(handSlow));
+    String tinyWhat = String.format(Locale.ROOT, "%,d tiny tasks, spark local[2]", sparkTinyTasks);
+    String slowWhat = String.format(Locale.ROOT, "%d tasks of %d ms, spark local[2]",
+        sparkSlowTasks, sparkSlowMillis);
+    String peer = "hand-written RDD code";
+    if (!hasBackend("spark")) {
+      rows.add(notAvailable("P4", tinyWhat, peer, Row.time(handTiny), "≤ 1.2× hand-written time",
+          "the spark backend"));
+      rows.add(notAvailable("P4", slowWhat, peer, Row.time(handSlow), "≤ 1.2× hand-written time",
+          "the spark backend"));
+      return;
+    }
+    double jTiny =
+        Timing.median(reps, reps, () -> new Parallel().backend("spark").nJobs(2)
+            .run(tiny.stream().map(x -> delayed(Math::sqrt, x))));
+    double jSlow =
+        Timing.median(1, slowReps, () -> new Parallel().backend("spark").nJobs(2)
+            .run(slow.stream().map(ms -> delayed(Work::sleep, ms))));
+    say("P4 spark backend: tiny " + Row.time(jTiny) + ", slow " + Row.time(jSlow));
+    rows.add(compare("P4", tinyWhat, sparkTinyTasks, jTiny, peer, handTiny,
+        "≤ 1.2× hand-written time", 1 / 1.2));
+    rows.add(compare("P4", slowWhat, sparkSlowTasks, jSlow, peer, handSlow,
+        "≤ 1.2× hand-written time", 1 / 1.2));
+  }
+
+  private JavaSparkContext sparkContext() {
+    if (spark == null) {
+      SparkConf conf =
+          new SparkConf()
+              .setMaster("local[2]")
+              .setAppName("joblib4j-benchmarks")
+              .set("spark.ui.enabled", "false")
+              .set("spark.driver.host", "127.0.0.1")
+              .set("spark.driver.bindAddress", "127.0.0.1");
+      spark = new JavaSparkContext(conf);
+    }
+    return spark;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // P5: Joblib.hash of 512 MB.
+
+  private void p5Hash() throws Exception {
+    Map<String, Double> py = Map.of();
+    if (python.available()) {
+      py = python.run("persist", bytes, compressibleBytes, 1, slowReps);
+      pythonPersist = py;
+    }
+    String what = "hash of a " + mb(bytes) + " double[]";
+    rows.add(notAvailable("P5", what, "joblib.hash", pyRate(py.get("hash"), bytes),
+        "≥ 3 GB/s", "Joblib.hash (persist)"));
+  }
+
+  private Map<String, Double> pythonPersist = Map.of();
+
+  // ---------------------------------------------------------------------------------------------
+  // P6: dump and load of 512 MB raw, and compressed.
+
+  private void p6DumpLoad() throws Exception {
+    Map<String, Double> py = pythonPersist;
+    if (py.isEmpty() && python.available()) {
+      py = python.run("persist", bytes, compressibleBytes, 1, slowReps);
+    }
+    double[] a = LongStream.range(0, bytes / 8).mapToDouble(i -> i).toArray();
+    Path oos = workDir.resolve("oos.bin");
+    double oosWrite = Timing.median(1, slowReps, () -> writeObject(a, oos));
+    double oosRead = Timing.median(1, slowReps, () -> readObject(oos));
+    Files.deleteIfExists(oos);
+    say("P6 ObjectOutputStream: write " + Row.gbps(bytes, oosWrite) + ", read "
+        + Row.gbps(bytes, oosRead));
+    String dump = "dump of a " + mb(bytes) + " double[], raw";
+    String load = "load of a " + mb(bytes) + " double[], raw";
+    rows.add(notAvailable("P6", dump, "joblib.dump", pyRate(py.get("dump_raw"), bytes),
+        "≥ 1 GB/s, ≥ 2× joblib", "Joblib.dump (persist)"));
+    rows.add(notAvailable("P6", dump, "ObjectOutputStream", Row.gbps(bytes, oosWrite),
+        "≥ 10× ObjectOutputStream", "Joblib.dump (persist)"));
+    rows.add(notAvailable("P6", load, "joblib.load", pyRate(py.get("load_raw"), bytes),
+        "≥ 1 GB/s, ≥ 2× joblib", "Joblib.load (persist)"));
+    rows.add(notAvailable("P6", load, "ObjectInputStream", Row.gbps(bytes, oosRead),
+        "≥ 10× ObjectInputStream", "Joblib.load (persist)"));
+    String zlib = py.containsKey("size_zlib3")
+        ? pyRate(py.get("dump_zlib3"), compressibleBytes) + " / "
+            + pyRate(py.get("load_zlib3"), compressibleBytes) + ", "
+            + ratioOf(compressibleBytes, py.get("size_zlib3")) + " smaller"
+        : "not installed";
+    for (String codec : List.of("lz4", "zstd-3")) {
+      rows.add(notAvailable("P6", "dump / load of a compressible " + mb(compressibleBytes)
+          + " double[], " + codec, "joblib zlib-3", zlib, "faster and smaller than zlib-3",
+          "Joblib.dump (persist)"));
+    }
+  }
+
+  private static Object writeObject(double[] a, Path file) throws IOException {
+    try (ObjectOutputStream out =
+        new ObjectOutputStream(new BufferedOutputStream(Files.newOutputStream(file), 1 << 16))) {
+      out.writeObject(a);
+    }
+    return file;
+  }
+
+  private static Object readObject(Path file) throws IOException, ClassNotFoundException {
+    try (ObjectInputStream in =
+        new ObjectInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
+      return in.readObject();
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // P7: Memory hits with a small and a 64 MB argument.
+
+  private void p7Memory() throws Exception {
+    Map<String, Double> py = Map.of();
+    if (python.available()) {
+      py = python.run("memory", memoryBytes, 3, reps);
+    }
+    rows.add(notAvailable("P7", "Memory hit, small argument (double[100])", "joblib Memory",
+        pyTime(py.get("memory_small")), "≤ 0.1 ms", "org.joblib4j.memory.Memory"));
+    rows.add(notAvailable("P7", "Memory hit, " + mb(memoryBytes) + " double[] argument",
+        "joblib Memory", pyTime(py.get("memory_big")), "≤ 40 ms", "org.joblib4j.memory.Memory"));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Rows.
+
+  /** A row comparing times; the ratio is the peer's time over joblib4j's. */
+  private static Row compare(String id, String what, long tasks, double mine, String peer,
+      double theirs, String target, double minRatio) {
+    double ratio = theirs / mine;
+    return new Row(id, what, Row.time(mine) + " (" + Row.rate(tasks, mine) + ")", peer,
+        Row.time(theirs) + " (" + Row.rate(tasks, theirs) + ")", Row.times(ratio), target,
+        target.isEmpty() ? "" : Row.status(ratio >= minRatio));
+  }
+
+  private Row comparePython(String id, String what, long tasks, double mine, String peer,
+      @Nullable Double theirs, String target, double minRatio) {
+    if (theirs == null) {
+      return new Row(id, what, Row.time(mine) + " (" + Row.rate(tasks, mine) + ")", peer,
+          "not installed", "n/a", target, "");
+    }
+    return compare(id, what, tasks, mine, peer, theirs, target, minRatio);
+  }
+
+  private static Row timeRow(String id, String what, double mine, String peer,
+      @Nullable Double theirs, String target, @Nullable Boolean met) {
+    return new Row(id, what, Row.time(mine), peer,
+        theirs == null ? "not installed" : Row.time(theirs),
+        theirs == null ? "n/a" : Row.times(theirs / mine), target,
+        met == null ? "" : Row.status(met));
+  }
+
+  private Row missingBackend(String id, String what, String backend, String peer,
+      @Nullable Double theirs, long tasks) {
+    return notAvailable(id, what, peer,
+        theirs == null ? "not installed" : Row.time(theirs) + " (" + Row.rate(tasks, theirs) + ")",
+        "", "the " + backend + " backend");
+  }
+
+  private static Row notAvailable(String id, String what, String peer, String peerValue,
+      String target, String missing) {
+    return new Row(id, what, "n/a", peer, peerValue, "n/a", target,
+        "not available: " + missing + " is not on the class path");
+  }
+
+  private static String pyTime(@Nullable Double seconds) {
+    return seconds == null ? "not installed" : Row.time(seconds);
+  }
+
+  private static String pyRate(@Nullable Double seconds, long bytes) {
+    return seconds == null ? "not installed" : Row.gbps(bytes, seconds);
+  }
+
+  private static String ratioOf(double a, double b) {
+    return Row.times(a / b);
+  }
+
+  private static double nz(@Nullable Double d) {
+    return d == null ? Double.POSITIVE_INFINITY : d;
+  }
+
+  private static double median(List<Double> values) {
+    List<Double> sorted = values.stream().sorted().collect(Collectors.toList());
+    int n = sorted.size();
+    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+  }
+
+  private static boolean hasBackend(String name) {
+    return ParallelConfig.backendNames().contains(name);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Output.
+
+  private String table() {
+    StringBuilder sb = new StringBuilder(Row.HEADER).append('\n');
+    for (Row r : rows) {
+      sb.append(r.markdown()).append('\n');
+    }
+    return sb.toString();
+  }
+
+  private String machine() {
+    Runtime rt = Runtime.getRuntime();
+    long memory = -1;
+    if (ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os) {
+      memory = os.getTotalMemorySize();
+    }
+    return String.format(
+        Locale.ROOT,
+        "machine: %d cores%s, %s memory, %s %s (%s), max heap %s, Spark %s, %s %s",
+        rt.availableProcessors(),
+        cpuModel(),
+        memory < 0 ? "unknown" : String.format(Locale.ROOT, "%.1f GB", memory / 1e9),
+        System.getProperty("java.vm.name"),
+        System.getProperty("java.version"),
+        System.getProperty("java.vm.vendor"),
+        mb(rt.maxMemory()),
+        sparkVersion(),
+        System.getProperty("os.name"),
+        System.getProperty("os.arch"));
+  }
+
+  private static String cpuModel() {
+    try (Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
+      return lines.filter(l -> l.startsWith("model name"))
+          .map(l -> " (" + l.substring(l.indexOf(':') + 1).trim() + ")")
+          .findFirst()
+          .orElse("");
+    } catch (IOException | RuntimeException e) {
+      return "";
+    }
+  }
+
+  static String sparkVersion() {
+    try (InputStream in =
+        SparkConf.class.getClassLoader().getResourceAsStream("spark-version-info.properties")) {
+      if (in == null) {
+        return "unknown";
+      }
+      Properties p = new Properties();
+      p.load(in);
+      return p.getProperty("version", "unknown");
+    } catch (IOException e) {
+      return "unknown";
+    }
+  }
+
+  private void writeDocs(String table, double minutes) throws IOException {
+    String target = System.getProperty("joblib4j.bench.out", quick ? "none" : "docs/benchmarks.md");
+    if (target.equals("none")) {
+      say("not rewriting the docs page (joblib4j.bench.out=none or a quick run)");
+      return;
+    }
+    Path file = Path.of(target);
+    if (file.getParent() != null && !Files.isDirectory(file.getParent())) {
+      say("not rewriting " + file + ": its folder does not exist; run from the repository root");
+      return;
+    }
+    String kept = "";
+    if (Files.exists(file)) {
+      String old = Files.readString(file);
+      int at = old.indexOf("\n" + KEPT_HEADING);
+      if (at >= 0) {
+        kept = old.substring(at + 1);
+      }
+    }
+    StringBuilder md = new StringBuilder();
+    md.append("# Benchmarks\n\n");
+    md.append("joblib4j measured side by side with its peers in one run: Python's joblib")
+        .append(" (Debian's `python3-joblib`), a plain `ExecutorService` and a parallel stream,")
+        .append(" hand-written Spark RDD code on `local[2]`, and `ObjectOutputStream`. Every")
+        .append(" figure is the median of a few runs after warm-up runs, measured, not")
+        .append(" estimated. The ratio is how many times faster joblib4j is than the peer (above")
+        .append(" 1 is faster). This page is generated: everything above the")
+        .append(" \"Analysis\" heading is rewritten by the command below.\n\n");
+    md.append("Command (from the repository root):\n\n```\n").append(COMMAND).append("\n```\n\n");
+    md.append("- Date: ")
+        .append(ZonedDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm z")))
+        .append('\n');
+    md.append("- ").append(capitalize(machine())).append('\n');
+    md.append("- Python joblib: ")
+        .append(python.available()
+            ? python.version().orElse("?") + " with `" + PythonPeer.DEFAULT_PYTHON + "`"
+            : "not installed (`apt-get install -y python3-joblib`)")
+        .append('\n');
+    md.append(String.format(Locale.ROOT,
+        "- Sizes: P1 %,d tasks; P2 %d tasks of %d ms; P4 %,d tiny tasks and %d tasks of %d ms;"
+            + " P5/P6 %s raw, %s compressible (`i %% 1000`); P7 %s argument\n",
+        tinyTasks, cpuTasks, cpuMillis, sparkTinyTasks, sparkSlowTasks, sparkSlowMillis,
+        mb(bytes), mb(compressibleBytes), mb(memoryBytes)));
+    md.append(String.format(Locale.ROOT, "- Whole run: %.1f min\n\n", minutes));
+    md.append(table).append('\n');
+    if (kept.isEmpty()) {
+      kept = KEPT_HEADING + "\n\nNo analysis written yet.\n";
+    }
+    md.append(kept);
+    Files.writeString(file, md.toString());
+    say("rewrote " + file.toAbsolutePath());
+  }
+
+  private void close() {
+    if (spark != null) {
+      spark.stop();
+      spark = null;
+    }
+    try (Stream<Path> files = Files.walk(workDir)) {
+      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      say("could not remove " + workDir + ": " + e.getMessage());
+    }
+  }
+
+  private void say(String line) {
+    lines.add(line);
+    System.out.println(line);
+    System.out.flush();
+  }
+
+  private static String capitalize(String s) {
+    return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
+  }
+
+  private static String oneLine(Throwable e) {
+    String m = String.valueOf(e.getMessage());
+    int nl = m.indexOf('\n');
+    return e.getClass().getSimpleName() + ": " + (nl >= 0 ? m.substring(0, nl) : m);
+  }
+
+  static String mb(long bytes) {
+    return (bytes >> 20) + " MB";
+  }
+
+  private static int intProp(String name, int def) {
+    return Integer.getInteger("joblib4j.bench." + name, def);
+  }
+
+  private static long longProp(String name, long def) {
+    return Long.getLong("joblib4j.bench." + name, def);
+  }
+}

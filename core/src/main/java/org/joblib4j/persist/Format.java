@@ -1,0 +1,316 @@
+package org.joblib4j.persist;
+
+import java.nio.Buffer;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.CharBuffer;
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
+import java.nio.LongBuffer;
+import java.nio.ShortBuffer;
+import java.util.zip.CRC32C;
+
+/** Constants of the file format (see the package documentation) and bulk copy helpers. */
+final class Format {
+  static final byte[] MAGIC = {(byte) 0x93, 'J', 'L', '4', 'J', 0x0D, 0x0A, 0x1A};
+  static final int VERSION = 1;
+  static final int HEADER_SIZE = 16;
+  static final int FRAME_HEADER_SIZE = 16;
+  static final int TRAILER_SIZE = 4;
+  static final int ALIGNMENT = 64;
+  /** The largest graph frame payload a reader accepts; writers emit at most this much. */
+  static final int MAX_GRAPH_FRAME = 1 << 20;
+  /** Arrays of at least this many bytes go to their own frame; smaller ones stay in the graph. */
+  static final int BLOCK_THRESHOLD = 16 << 10;
+  /** Bytes copied per step between arrays and the file. */
+  static final int CHUNK = 4 << 20;
+
+  static final byte KIND_GRAPH = 'G';
+  static final byte KIND_ARRAY = 'A';
+  static final byte KIND_END = 'E';
+
+  static final int BYTE = 1;
+  static final int SHORT = 2;
+  static final int CHAR = 3;
+  static final int INT = 4;
+  static final int LONG = 5;
+  static final int FLOAT = 6;
+  static final int DOUBLE = 7;
+  static final int BOOLEAN = 8;
+  /** Element flag: the buffer was direct. */
+  static final int FLAG_DIRECT = 0x80;
+  /** Element flag: the buffer's byte order was big-endian. */
+  static final int FLAG_BIG_ENDIAN = 0x40;
+  static final int TYPE_MASK = 0x0F;
+
+  private Format() {}
+
+  static int size(int type) {
+    switch (type) {
+      case BYTE:
+      case BOOLEAN:
+        return 1;
+      case SHORT:
+      case CHAR:
+        return 2;
+      case INT:
+      case FLOAT:
+        return 4;
+      case LONG:
+      case DOUBLE:
+        return 8;
+      default:
+        throw new IllegalArgumentException("element type " + type);
+    }
+  }
+
+  static String typeName(int type) {
+    switch (type) {
+      case BYTE:
+        return "byte";
+      case SHORT:
+        return "short";
+      case CHAR:
+        return "char";
+      case INT:
+        return "int";
+      case LONG:
+        return "long";
+      case FLOAT:
+        return "float";
+      case DOUBLE:
+        return "double";
+      case BOOLEAN:
+        return "boolean";
+      default:
+        return "unknown(" + type + ")";
+    }
+  }
+
+  static int arrayLength(Object array) {
+    return java.lang.reflect.Array.getLength(array);
+  }
+
+  static Object newArray(int type, int length) {
+    switch (type) {
+      case BYTE:
+        return new byte[length];
+      case SHORT:
+        return new short[length];
+      case CHAR:
+        return new char[length];
+      case INT:
+        return new int[length];
+      case LONG:
+        return new long[length];
+      case FLOAT:
+        return new float[length];
+      case DOUBLE:
+        return new double[length];
+      case BOOLEAN:
+        return new boolean[length];
+      default:
+        throw new IllegalArgumentException("element type " + type);
+    }
+  }
+
+  /**
+   * Copies {@code count} elements of {@code array} from {@code from} into {@code dst} at its
+   * position (little-endian when {@code dst} is), advancing the position.
+   */
+  static void put(ByteBuffer dst, int type, Object array, int from, int count) {
+    int start = dst.position();
+    switch (type) {
+      case BYTE:
+        dst.put((byte[]) array, from, count);
+        return;
+      case SHORT:
+        dst.asShortBuffer().put((short[]) array, from, count);
+        break;
+      case CHAR:
+        dst.asCharBuffer().put((char[]) array, from, count);
+        break;
+      case INT:
+        dst.asIntBuffer().put((int[]) array, from, count);
+        break;
+      case LONG:
+        dst.asLongBuffer().put((long[]) array, from, count);
+        break;
+      case FLOAT:
+        dst.asFloatBuffer().put((float[]) array, from, count);
+        break;
+      case DOUBLE:
+        dst.asDoubleBuffer().put((double[]) array, from, count);
+        break;
+      case BOOLEAN:
+        boolean[] b = (boolean[]) array;
+        for (int i = 0; i < count; i++) {
+          dst.put(b[from + i] ? (byte) 1 : (byte) 0);
+        }
+        return;
+      default:
+        throw new IllegalArgumentException("element type " + type);
+    }
+    dst.position(start + count * size(type));
+  }
+
+  /**
+   * Copies {@code count} elements from {@code src} at its position into {@code array} at {@code
+   * from}, advancing the position. Returns false if a boolean byte is neither 0 nor 1.
+   */
+  static boolean get(ByteBuffer src, int type, Object array, int from, int count) {
+    int start = src.position();
+    switch (type) {
+      case BYTE:
+        src.get((byte[]) array, from, count);
+        return true;
+      case SHORT:
+        src.asShortBuffer().get((short[]) array, from, count);
+        break;
+      case CHAR:
+        src.asCharBuffer().get((char[]) array, from, count);
+        break;
+      case INT:
+        src.asIntBuffer().get((int[]) array, from, count);
+        break;
+      case LONG:
+        src.asLongBuffer().get((long[]) array, from, count);
+        break;
+      case FLOAT:
+        src.asFloatBuffer().get((float[]) array, from, count);
+        break;
+      case DOUBLE:
+        src.asDoubleBuffer().get((double[]) array, from, count);
+        break;
+      case BOOLEAN:
+        boolean[] b = (boolean[]) array;
+        for (int i = 0; i < count; i++) {
+          byte v = src.get();
+          if ((v & ~1) != 0) {
+            return false;
+          }
+          b[from + i] = v == 1;
+        }
+        return true;
+      default:
+        throw new IllegalArgumentException("element type " + type);
+    }
+    src.position(start + count * size(type));
+    return true;
+  }
+
+  /** Returns the element type code of a buffer's class. */
+  static int bufferType(Buffer b) {
+    if (b instanceof ByteBuffer) {
+      return BYTE;
+    } else if (b instanceof ShortBuffer) {
+      return SHORT;
+    } else if (b instanceof CharBuffer) {
+      return CHAR;
+    } else if (b instanceof IntBuffer) {
+      return INT;
+    } else if (b instanceof LongBuffer) {
+      return LONG;
+    } else if (b instanceof FloatBuffer) {
+      return FLOAT;
+    } else if (b instanceof DoubleBuffer) {
+      return DOUBLE;
+    }
+    throw new IllegalArgumentException("unsupported buffer " + b.getClass().getName());
+  }
+
+  static ByteOrder order(Buffer b) {
+    if (b instanceof ByteBuffer bb) {
+      return bb.order();
+    } else if (b instanceof ShortBuffer sb) {
+      return sb.order();
+    } else if (b instanceof CharBuffer cb) {
+      return cb.order();
+    } else if (b instanceof IntBuffer ib) {
+      return ib.order();
+    } else if (b instanceof LongBuffer lb) {
+      return lb.order();
+    } else if (b instanceof FloatBuffer fb) {
+      return fb.order();
+    }
+    return ((DoubleBuffer) b).order();
+  }
+
+  /**
+   * Copies {@code count} elements of {@code src} (absolute index {@code index}) into {@code dst}
+   * at its position, little-endian, advancing the position.
+   */
+  static void putBuffer(ByteBuffer dst, Buffer src, int index, int count) {
+    int start = dst.position();
+    int type = bufferType(src);
+    if (src instanceof ByteBuffer b) {
+      dst.put(b.slice(index, count));
+      return;
+    } else if (src instanceof ShortBuffer b) {
+      dst.asShortBuffer().put(b.slice(index, count));
+    } else if (src instanceof CharBuffer b) {
+      dst.asCharBuffer().put(b.slice(index, count));
+    } else if (src instanceof IntBuffer b) {
+      dst.asIntBuffer().put(b.slice(index, count));
+    } else if (src instanceof LongBuffer b) {
+      dst.asLongBuffer().put(b.slice(index, count));
+    } else if (src instanceof FloatBuffer b) {
+      dst.asFloatBuffer().put(b.slice(index, count));
+    } else {
+      dst.asDoubleBuffer().put(((DoubleBuffer) src).slice(index, count));
+    }
+    dst.position(start + count * size(type));
+  }
+
+  /** Returns a typed view of {@code bytes} (position 0, whole limit) for element {@code type}. */
+  static Buffer view(ByteBuffer bytes, int type, ByteOrder order) {
+    ByteBuffer b = bytes.order(order);
+    switch (type) {
+      case BYTE:
+        return b;
+      case SHORT:
+        return b.asShortBuffer();
+      case CHAR:
+        return b.asCharBuffer();
+      case INT:
+        return b.asIntBuffer();
+      case LONG:
+        return b.asLongBuffer();
+      case FLOAT:
+        return b.asFloatBuffer();
+      case DOUBLE:
+        return b.asDoubleBuffer();
+      default:
+        throw new IllegalArgumentException("buffer element type " + type);
+    }
+  }
+
+  /** Returns a heap buffer wrapping {@code array}, of element {@code type}. */
+  static Buffer wrap(Object array, int type) {
+    switch (type) {
+      case BYTE:
+        return ByteBuffer.wrap((byte[]) array);
+      case SHORT:
+        return java.nio.ShortBuffer.wrap((short[]) array);
+      case CHAR:
+        return CharBuffer.wrap((char[]) array);
+      case INT:
+        return IntBuffer.wrap((int[]) array);
+      case LONG:
+        return LongBuffer.wrap((long[]) array);
+      case FLOAT:
+        return FloatBuffer.wrap((float[]) array);
+      case DOUBLE:
+        return DoubleBuffer.wrap((double[]) array);
+      default:
+        throw new IllegalArgumentException("buffer element type " + type);
+    }
+  }
+
+  static int crc(byte[] b, int off, int len) {
+    CRC32C c = new CRC32C();
+    c.update(b, off, len);
+    return (int) c.getValue();
+  }
+}

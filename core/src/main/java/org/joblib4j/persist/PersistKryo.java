@@ -1,0 +1,463 @@
+package org.joblib4j.persist;
+
+import com.esotericsoftware.kryo.kryo5.Kryo;
+import com.esotericsoftware.kryo.kryo5.Registration;
+import com.esotericsoftware.kryo.kryo5.Serializer;
+import com.esotericsoftware.kryo.kryo5.SerializerFactory;
+import com.esotericsoftware.kryo.kryo5.io.Input;
+import com.esotericsoftware.kryo.kryo5.io.Output;
+import com.esotericsoftware.kryo.kryo5.objenesis.strategy.StdInstantiatorStrategy;
+import com.esotericsoftware.kryo.kryo5.serializers.ClosureSerializer;
+import com.esotericsoftware.kryo.kryo5.util.DefaultInstantiatorStrategy;
+import com.esotericsoftware.kryo.kryo5.util.Pool;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.ObjectInputFilter;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.ObjectStreamClass;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.nio.Buffer;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.CharBuffer;
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
+import java.nio.LongBuffer;
+import java.nio.ShortBuffer;
+import java.util.Set;
+import java.util.function.Predicate;
+import org.joblib4j.CorruptFileException;
+import org.joblib4j.serial.SerializationException;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The Kryo set-up for files: the project's Kryo configuration (references on, no registration,
+ * Java serialization for classes that customise it and for throwables, lambdas through Kryo's
+ * closure support) plus out-of-band primitive arrays and buffers and the class filter.
+ */
+final class PersistKryo {
+  private static final String SESSION = "org.joblib4j.persist.session";
+
+  private static final Set<String> ALWAYS_ALLOWED =
+      Set.of(
+          "java.lang.String",
+          "java.lang.Boolean",
+          "java.lang.Byte",
+          "java.lang.Short",
+          "java.lang.Character",
+          "java.lang.Integer",
+          "java.lang.Long",
+          "java.lang.Float",
+          "java.lang.Double",
+          "java.lang.Void");
+
+  private static final Pool<Kryo> POOL =
+      new Pool<>(true, false, 16) {
+        @Override
+        protected Kryo create() {
+          return newKryo();
+        }
+      };
+
+  private PersistKryo() {}
+
+  /** The state of one dump or load, reachable from the serializers through the Kryo context. */
+  static final class Session {
+    final String source;
+    final @Nullable FrameWriter writer;
+    final @Nullable FrameReader reader;
+    final @Nullable Predicate<String> filter;
+    GraphStreams.@Nullable In graphIn;
+    @Nullable Input input;
+    @Nullable Output output;
+
+    Session(
+        String source,
+        @Nullable FrameWriter writer,
+        @Nullable FrameReader reader,
+        @Nullable Predicate<String> filter) {
+      this.source = source;
+      this.writer = writer;
+      this.reader = reader;
+      this.filter = filter;
+    }
+  }
+
+  static Kryo obtain(Session session) {
+    Kryo kryo = POOL.obtain();
+    kryo.getContext().put(SESSION, session);
+    return kryo;
+  }
+
+  static void release(Kryo kryo) {
+    kryo.getContext().remove(SESSION);
+    kryo.reset();
+    POOL.free(kryo);
+  }
+
+  static Session session(Kryo kryo) {
+    Object s = kryo.getContext().get(SESSION);
+    if (s == null) {
+      throw new IllegalStateException("no persistence session");
+    }
+    return (Session) s;
+  }
+
+  static Kryo newKryo() {
+    Kryo kryo = new FilteringKryo();
+    kryo.setRegistrationRequired(false);
+    kryo.setReferences(true);
+    kryo.setInstantiatorStrategy(new DefaultInstantiatorStrategy(new StdInstantiatorStrategy()));
+    kryo.register(ClosureSerializer.Closure.class, new ClosureSerializer());
+    kryo.addDefaultSerializer(Throwable.class, new JavaSerialization());
+    kryo.setDefaultSerializer(new CheckingFactory());
+    kryo.addDefaultSerializer(byte[].class, new ArraySerializer(Format.BYTE));
+    kryo.addDefaultSerializer(short[].class, new ArraySerializer(Format.SHORT));
+    kryo.addDefaultSerializer(char[].class, new ArraySerializer(Format.CHAR));
+    kryo.addDefaultSerializer(int[].class, new ArraySerializer(Format.INT));
+    kryo.addDefaultSerializer(long[].class, new ArraySerializer(Format.LONG));
+    kryo.addDefaultSerializer(float[].class, new ArraySerializer(Format.FLOAT));
+    kryo.addDefaultSerializer(double[].class, new ArraySerializer(Format.DOUBLE));
+    kryo.addDefaultSerializer(boolean[].class, new ArraySerializer(Format.BOOLEAN));
+    kryo.addDefaultSerializer(ByteBuffer.class, new BufferSerializer(Format.BYTE));
+    kryo.addDefaultSerializer(ShortBuffer.class, new BufferSerializer(Format.SHORT));
+    kryo.addDefaultSerializer(CharBuffer.class, new BufferSerializer(Format.CHAR));
+    kryo.addDefaultSerializer(IntBuffer.class, new BufferSerializer(Format.INT));
+    kryo.addDefaultSerializer(LongBuffer.class, new BufferSerializer(Format.LONG));
+    kryo.addDefaultSerializer(FloatBuffer.class, new BufferSerializer(Format.FLOAT));
+    kryo.addDefaultSerializer(DoubleBuffer.class, new BufferSerializer(Format.DOUBLE));
+    return kryo;
+  }
+
+  /** Returns whether the session's filter lets the file name {@code type}. */
+  static void check(Session session, Class<?> type) {
+    Predicate<String> filter = session.filter;
+    if (filter == null) {
+      return;
+    }
+    Class<?> t = type;
+    while (t.isArray()) {
+      t = t.getComponentType();
+    }
+    if (t.isPrimitive() || ALWAYS_ALLOWED.contains(t.getName()) || Buffer.class.isAssignableFrom(t)) {
+      return;
+    }
+    String name =
+        t == ClosureSerializer.Closure.class ? "java.lang.invoke.SerializedLambda" : t.getName();
+    if (!filter.test(name)) {
+      throw new DisallowedClassException(name, session.source);
+    }
+  }
+
+  /** Kryo that asks the session's class filter about every class the file names. */
+  static final class FilteringKryo extends Kryo {
+    @Override
+    public @Nullable Registration readClass(Input input) {
+      Registration r = super.readClass(input);
+      if (r != null) {
+        Object s = getContext().get(SESSION);
+        if (s != null) {
+          check((Session) s, r.getType());
+        }
+      }
+      return r;
+    }
+
+    @Override
+    public <T> T newInstance(Class<T> type) {
+      Object s = getContext().get(SESSION);
+      if (s != null && ((Session) s).reader != null) {
+        check((Session) s, type);
+      }
+      return super.newInstance(type);
+    }
+  }
+
+  /**
+   * Small arrays inline in the graph; large ones as a marker that ends the graph frame, followed
+   * by an array frame.
+   */
+  static final class ArraySerializer extends Serializer<Object> {
+    private final int type;
+
+    ArraySerializer(int type) {
+      this.type = type;
+    }
+
+    @Override
+    public void write(Kryo kryo, Output output, Object array) {
+      int length = Format.arrayLength(array);
+      int size = Format.size(type);
+      if ((long) length * size < Format.BLOCK_THRESHOLD) {
+        output.writeByte(0);
+        output.writeVarInt(length, true);
+        writeInline(output, array, length);
+      } else {
+        output.writeByte(1);
+        output.flush();
+        FrameWriter w = session(kryo).writer;
+        if (w == null) {
+          throw new IllegalStateException("no writer");
+        }
+        w.array(type, array);
+      }
+    }
+
+    private void writeInline(Output output, Object array, int length) {
+      switch (type) {
+        case Format.BYTE:
+          output.writeBytes((byte[]) array);
+          break;
+        case Format.SHORT:
+          output.writeShorts((short[]) array, 0, length);
+          break;
+        case Format.CHAR:
+          output.writeChars((char[]) array, 0, length);
+          break;
+        case Format.INT:
+          output.writeInts((int[]) array, 0, length, false);
+          break;
+        case Format.LONG:
+          output.writeLongs((long[]) array, 0, length, false);
+          break;
+        case Format.FLOAT:
+          output.writeFloats((float[]) array, 0, length);
+          break;
+        case Format.DOUBLE:
+          output.writeDoubles((double[]) array, 0, length);
+          break;
+        default:
+          output.writeBooleans((boolean[]) array, 0, length);
+      }
+    }
+
+    @Override
+    public Object read(Kryo kryo, Input input, Class<? extends Object> cls) {
+      Session s = session(kryo);
+      int mode = input.readByte();
+      if (mode == 0) {
+        int length = input.readVarInt(true);
+        if (length < 0 || (long) length * Format.size(type) >= Format.BLOCK_THRESHOLD) {
+          throw corrupt(s, "an inline array claims " + length + " elements");
+        }
+        return readInline(input, length);
+      }
+      if (mode != 1) {
+        throw corrupt(s, "unknown array marker " + mode);
+      }
+      drained(s, input);
+      FrameReader r = s.reader;
+      if (r == null) {
+        throw new IllegalStateException("no reader");
+      }
+      return r.array(type);
+    }
+
+    private Object readInline(Input input, int length) {
+      switch (type) {
+        case Format.BYTE:
+          return input.readBytes(length);
+        case Format.SHORT:
+          return input.readShorts(length);
+        case Format.CHAR:
+          return input.readChars(length);
+        case Format.INT:
+          return input.readInts(length, false);
+        case Format.LONG:
+          return input.readLongs(length, false);
+        case Format.FLOAT:
+          return input.readFloats(length);
+        case Format.DOUBLE:
+          return input.readDoubles(length);
+        default:
+          return input.readBooleans(length);
+      }
+    }
+  }
+
+  /** Buffers always go to an array frame; on load they may be views of a mapping. */
+  static final class BufferSerializer extends Serializer<Buffer> {
+    private final int type;
+
+    BufferSerializer(int type) {
+      this.type = type;
+    }
+
+    @Override
+    public void write(Kryo kryo, Output output, Buffer buffer) {
+      output.writeByte(1);
+      output.flush();
+      FrameWriter w = session(kryo).writer;
+      if (w == null) {
+        throw new IllegalStateException("no writer");
+      }
+      int flags = type;
+      if (buffer.isDirect()) {
+        flags |= Format.FLAG_DIRECT;
+      }
+      if (Format.order(buffer) == ByteOrder.BIG_ENDIAN) {
+        flags |= Format.FLAG_BIG_ENDIAN;
+      }
+      w.buffer(flags, buffer);
+    }
+
+    @Override
+    public Buffer read(Kryo kryo, Input input, Class<? extends Buffer> cls) {
+      Session s = session(kryo);
+      int mode = input.readByte();
+      if (mode != 1) {
+        throw corrupt(s, "unknown buffer marker " + mode);
+      }
+      drained(s, input);
+      FrameReader r = s.reader;
+      if (r == null) {
+        throw new IllegalStateException("no reader");
+      }
+      return r.buffer(type);
+    }
+  }
+
+  private static void drained(Session s, Input input) {
+    GraphStreams.In in = s.graphIn;
+    if (input.position() != input.limit() || in == null || !in.drained()) {
+      throw corrupt(s, "graph data continues after an array marker");
+    }
+  }
+
+  private static CorruptFileException corrupt(Session s, String problem) {
+    FrameReader r = s.reader;
+    if (r == null) {
+      return new CorruptFileException(s.source, -1, problem, null);
+    }
+    return r.corrupt(problem);
+  }
+
+  /**
+   * Java serialization inside the graph, for classes that customise it and for throwables; on
+   * load the class filter also applies to every class inside the serialized form.
+   */
+  static final class JavaSerialization extends Serializer<Object> {
+    @Override
+    public void write(Kryo kryo, Output output, Object object) {
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+      try (ObjectOutputStream oos = new ObjectOutputStream(bytes)) {
+        oos.writeObject(object);
+      } catch (IOException e) {
+        throw new SerializationException(
+            "Could not serialize " + object.getClass().getName() + " with Java serialization: "
+                + e,
+            e);
+      }
+      output.writeVarInt(bytes.size(), true);
+      output.writeBytes(bytes.toByteArray());
+    }
+
+    @Override
+    public Object read(Kryo kryo, Input input, Class<? extends Object> type) {
+      Session s = session(kryo);
+      int n = input.readVarInt(true);
+      if (n < 0 || n > (1 << 30)) {
+        throw corrupt(s, "a Java-serialized value claims " + n + " bytes");
+      }
+      byte[] b = input.readBytes(n);
+      ClassLoader loader = kryo.getClassLoader();
+      try (ObjectInputStream ois =
+          new ObjectInputStream(new ByteArrayInputStream(b)) {
+            @Override
+            protected Class<?> resolveClass(ObjectStreamClass desc)
+                throws IOException, ClassNotFoundException {
+              try {
+                return Class.forName(desc.getName(), false, loader);
+              } catch (ClassNotFoundException e) {
+                return super.resolveClass(desc);
+              }
+            }
+          }) {
+        if (s.filter != null) {
+          ois.setObjectInputFilter(
+              info -> {
+                Class<?> c = info.serialClass();
+                if (c == null) {
+                  return ObjectInputFilter.Status.UNDECIDED;
+                }
+                check(s, c);
+                return ObjectInputFilter.Status.ALLOWED;
+              });
+        }
+        return ois.readObject();
+      } catch (IOException | ClassNotFoundException e) {
+        throw new SerializationException(
+            "Could not read a Java-serialized " + type.getName() + " from " + s.source + ": " + e,
+            e);
+      }
+    }
+  }
+
+  /**
+   * Field serialization for plain classes, Java serialization for classes that customise it,
+   * and a clear refusal for JDK classes that are not data (threads, streams, sockets).
+   */
+  static final class CheckingFactory extends SerializerFactory.BaseSerializerFactory<Serializer<?>> {
+    private final SerializerFactory.FieldSerializerFactory fields =
+        new SerializerFactory.FieldSerializerFactory();
+
+    @Override
+    public Serializer<?> newSerializer(Kryo kryo, Class type) {
+      String name = type.getName();
+      if (!type.isArray()
+          && !type.isPrimitive()
+          && !type.isEnum()
+          && !Serializable.class.isAssignableFrom(type)
+          && !type.isRecord()
+          && (name.startsWith("java.")
+              || name.startsWith("javax.")
+              || name.startsWith("sun.")
+              || name.startsWith("jdk."))
+          && !Modifier.isAbstract(type.getModifiers())) {
+        throw new SerializationException(
+            "Cannot dump " + name + ": it is not serializable. Dump the data it holds instead.",
+            null);
+      }
+      if (Serializable.class.isAssignableFrom(type) && customizesJavaSerialization(type)) {
+        return new JavaSerialization();
+      }
+      return fields.newSerializer(kryo, type);
+    }
+
+    private static boolean customizesJavaSerialization(Class<?> type) {
+      for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
+        for (Method method : c.getDeclaredMethods()) {
+          String m = method.getName();
+          if (m.equals("writeObject") || m.equals("writeReplace") || m.equals("readResolve")) {
+            return true;
+          }
+        }
+      }
+      return false;
+    }
+  }
+
+  /** Returns the typed exception inside a Kryo failure, if there is one. */
+  static @Nullable RuntimeException unwrap(Throwable e) {
+    for (Class<?> wanted :
+        new Class<?>[] {
+          DisallowedClassException.class,
+          CorruptFileException.class,
+          UncheckedIOException.class,
+          SerializationException.class
+        }) {
+      for (Throwable t = e; t != null; t = t.getCause()) {
+        if (wanted.isInstance(t)) {
+          return (RuntimeException) t;
+        }
+      }
+    }
+    return null;
+  }
+}

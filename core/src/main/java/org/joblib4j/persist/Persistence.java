@@ -1,0 +1,370 @@
+package org.joblib4j.persist;
+
+import com.esotericsoftware.kryo.kryo5.Kryo;
+import com.esotericsoftware.kryo.kryo5.KryoException;
+import com.esotericsoftware.kryo.kryo5.io.Input;
+import com.esotericsoftware.kryo.kryo5.io.Output;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.concurrent.ThreadLocalRandom;
+import org.joblib4j.CorruptFileException;
+import org.joblib4j.MmapMode;
+import org.joblib4j.serial.SerializationException;
+import org.joblib4j.serial.Serializer;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes and reads joblib4j files; the implementation behind {@link org.joblib4j.Joblib#dump}
+ * and {@link org.joblib4j.Joblib#load}, which most programs should call instead. The format is
+ * described in the {@linkplain org.joblib4j.persist package documentation}. This class is
+ * thread-safe.
+ *
+ * <p><b>Loading a file from an untrusted source without a class filter ({@link
+ * LoadOptions#classFilter}) is unsafe</b>: it may instantiate any class on the class path.
+ */
+public final class Persistence {
+  private static final Logger LOG = LoggerFactory.getLogger(Persistence.class);
+
+  /* Design note: dumps go to ".<name>.<random>.tmp" in the target's folder and are renamed
+   * over the target with ATOMIC_MOVE once complete, so readers see the old file or the new one,
+   * never a part. A process killed mid-write leaves only the temporary file, which no reader
+   * opens. The data is not forced to the device: a dump survives the death of the process, not
+   * the loss of power. */
+
+  private Persistence() {}
+
+  /** Returns whether {@code uri} names a local file ({@code file:} scheme or no scheme). */
+  public static boolean isLocal(URI uri) {
+    String scheme = uri.getScheme();
+    return scheme == null || scheme.equalsIgnoreCase("file");
+  }
+
+  /** Returns whether {@code fileName} is a temporary name of an unfinished dump. */
+  public static boolean isTemporaryName(String fileName) {
+    return fileName.startsWith(".") && fileName.endsWith(".tmp");
+  }
+
+  /**
+   * Writes {@code value} to {@code target} atomically: to a temporary file in the same folder,
+   * renamed over {@code target} when complete.
+   *
+   * @throws UncheckedIOException if the file cannot be written
+   * @throws SerializationException naming the class that cannot be serialized
+   */
+  public static void dump(@Nullable Object value, Path target, Compression compression) {
+    Path abs = target.toAbsolutePath();
+    Path dir = abs.getParent();
+    Path fileName = abs.getFileName();
+    if (dir == null || fileName == null) {
+      throw new IllegalArgumentException("Cannot dump to " + target + ": it is not a file path");
+    }
+    Path tmp = dir.resolve(temporaryName(fileName.toString()));
+    boolean moved = false;
+    try {
+      try (FileChannel ch =
+          FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        ByteBuffer h = header(compression);
+        while (h.hasRemaining()) {
+          ch.write(h);
+        }
+        if (compression.codec() == Compression.Codec.NONE) {
+          writeBody(value, Sink.of(ch));
+        } else {
+          OutputStream file = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
+          try (OutputStream body =
+              new BufferedOutputStream(Codecs.compress(file, compression), 1 << 16)) {
+            writeBody(value, Sink.of(body));
+          }
+        }
+      }
+      Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      moved = true;
+    } catch (NoSuchFileException e) {
+      throw new UncheckedIOException(
+          "Cannot dump to " + abs + ": the folder " + dir + " does not exist; create it first.", e);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Could not dump to " + abs + ": " + e.getMessage(), e);
+    } finally {
+      if (!moved) {
+        try {
+          Files.deleteIfExists(tmp);
+        } catch (IOException e) {
+          LOG.warn("Could not delete the temporary file {}: {}", tmp, e.toString());
+        }
+      }
+    }
+  }
+
+  /** Writes {@code value} to {@code out}, which is flushed but not closed. */
+  public static void dump(@Nullable Object value, OutputStream out, Compression compression) {
+    try {
+      ByteBuffer h = header(compression);
+      out.write(h.array(), 0, h.limit());
+      try (OutputStream body =
+          new BufferedOutputStream(
+              Codecs.compress(Codecs.keepOpen(out), compression), 1 << 16)) {
+        writeBody(value, Sink.of(body));
+      }
+      out.flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException("Could not dump to a stream: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Writes {@code value} to {@code target}: a {@code file:} URI or any Hadoop {@code FileSystem}
+   * URI ({@code hdfs://}, {@code s3a://}); the latter needs {@code hadoop-client-api} and {@code
+   * hadoop-client-runtime} on the class path. On HDFS the final rename is atomic; on file
+   * systems without an atomic rename that replaces (such as S3) the old file is deleted first.
+   */
+  public static void dump(@Nullable Object value, URI target, Compression compression) {
+    if (isLocal(target)) {
+      dump(value, Path.of(localUri(target)), compression);
+    } else {
+      HadoopFiles.dump(value, target, compression);
+    }
+  }
+
+  /**
+   * Reads the value in {@code source}; the codec comes from the file's header. With {@link
+   * LoadOptions#mmapMode} set and an uncompressed file, buffers are views of a mapping of it.
+   *
+   * @throws CorruptFileException if the file is truncated, damaged or not a joblib4j file
+   * @throws DisallowedClassException if the file names a class the filter refuses
+   * @throws UncheckedIOException if the file cannot be read
+   */
+  public static @Nullable Object load(Path source, LoadOptions options) {
+    String name = source.toString();
+    try (FileChannel ch = FileChannel.open(source, StandardOpenOption.READ)) {
+      long size = ch.size();
+      ByteBuffer h = ByteBuffer.allocate(Format.HEADER_SIZE);
+      while (h.hasRemaining()) {
+        if (ch.read(h) < 0) {
+          break;
+        }
+      }
+      Compression.Codec codec = parseHeader(h, name);
+      FrameReader reader;
+      if (codec == Compression.Codec.NONE) {
+        reader = new FrameReader(name, true, size - Format.HEADER_SIZE, options.mmapMode());
+        reader.source(Source.of(ch, name));
+        return readBody(reader, options, name);
+      }
+      warnMmap(options, name, "it is compressed with " + codec);
+      try (InputStream in =
+          Codecs.decompress(
+              new BufferedInputStream(Channels.newInputStream(ch), 1 << 16), codec)) {
+        reader = new FrameReader(name, false, -1, MmapMode.NONE);
+        reader.source(Source.of(in, name, true, reader));
+        return readBody(reader, options, name);
+      }
+    } catch (NoSuchFileException e) {
+      throw new UncheckedIOException("Cannot load " + name + ": the file does not exist.", e);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Could not load " + name + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Reads the value in {@code in}, which is not closed; it is never memory-mapped. */
+  public static @Nullable Object load(InputStream in, LoadOptions options) {
+    return load(in, "stream", -1, options);
+  }
+
+  /**
+   * Reads the value in {@code source}: a {@code file:} URI or any Hadoop {@code FileSystem} URI.
+   */
+  public static @Nullable Object load(URI source, LoadOptions options) {
+    if (isLocal(source)) {
+      return load(Path.of(localUri(source)), options);
+    }
+    return HadoopFiles.load(source, options);
+  }
+
+  /** Reads from a stream of {@code size} bytes in all ({@code -1} when unknown). */
+  static @Nullable Object load(InputStream in, String name, long size, LoadOptions options) {
+    warnMmap(options, name, "it is read from a stream");
+    try {
+      byte[] hb = in.readNBytes(Format.HEADER_SIZE);
+      Compression.Codec codec = parseHeader(ByteBuffer.wrap(hb).position(hb.length), name);
+      FrameReader reader;
+      if (codec == Compression.Codec.NONE) {
+        long bound = size < 0 ? -1 : size - Format.HEADER_SIZE;
+        reader = new FrameReader(name, true, bound, MmapMode.NONE);
+        reader.source(Source.of(in, name, false, reader));
+        return readBody(reader, options, name);
+      }
+      try (InputStream body = Codecs.decompress(Codecs.keepOpen(in), codec)) {
+        reader = new FrameReader(name, false, -1, MmapMode.NONE);
+        reader.source(Source.of(body, name, true, reader));
+        return readBody(reader, options, name);
+      }
+    } catch (IOException e) {
+      if (e.getClass().getName().startsWith("java.io")
+          || e.getClass().getName().startsWith("java.nio")) {
+        throw new UncheckedIOException("Could not load " + name + ": " + e.getMessage(), e);
+      }
+      throw new CorruptFileException(name, Format.HEADER_SIZE, "the compressed data cannot be"
+          + " decompressed (" + e + ")", e);
+    }
+  }
+
+  private static void warnMmap(LoadOptions options, String name, String why) {
+    if (options.mmapMode() != MmapMode.NONE) {
+      LOG.warn("mmapMode {} ignored for {}: {}; it is read into memory.",
+          options.mmapMode(), name, why);
+    }
+  }
+
+  private static URI localUri(URI uri) {
+    return uri.getScheme() == null ? Path.of(uri.getPath()).toAbsolutePath().toUri() : uri;
+  }
+
+  static String temporaryName(String fileName) {
+    return "." + fileName + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp";
+  }
+
+  private static ByteBuffer header(Compression compression) {
+    ByteBuffer h = ByteBuffer.allocate(Format.HEADER_SIZE).order(ByteOrder.LITTLE_ENDIAN);
+    h.put(Format.MAGIC)
+        .put((byte) Format.VERSION)
+        .put((byte) compression.codec().id)
+        .put((byte) compression.level())
+        .put((byte) 0);
+    h.putInt(Format.crc(h.array(), 0, 12));
+    h.flip();
+    return h;
+  }
+
+  /** Checks the header in {@code h} (filled up to its position) and returns its codec. */
+  private static Compression.Codec parseHeader(ByteBuffer h, String name) {
+    int n = h.position();
+    byte[] b = h.array();
+    if (n < Format.HEADER_SIZE) {
+      int m = Math.min(n, Format.MAGIC.length);
+      boolean magic = Arrays.equals(b, 0, m, Format.MAGIC, 0, m);
+      throw new CorruptFileException(
+          name,
+          n,
+          magic
+              ? "the file ends inside its 16-byte header"
+              : "it is not a joblib4j file (it has no joblib4j header)",
+          null);
+    }
+    if (!Arrays.equals(b, 0, Format.MAGIC.length, Format.MAGIC, 0, Format.MAGIC.length)) {
+      throw new CorruptFileException(
+          name,
+          0,
+          String.format(
+              Locale.ROOT,
+              "it is not a joblib4j file: it starts with %02x %02x %02x %02x, not the joblib4j"
+                  + " magic 93 4a 4c 34",
+              b[0],
+              b[1],
+              b[2],
+              b[3]),
+          null);
+    }
+    ByteBuffer le = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
+    if (Format.crc(b, 0, 12) != le.getInt(12)) {
+      throw new CorruptFileException(name, 12, "the header checksum does not match", null);
+    }
+    int version = b[8] & 0xFF;
+    if (version != Format.VERSION) {
+      throw new CorruptFileException(
+          name,
+          8,
+          "it has format version " + version + ", and this joblib4j reads version "
+              + Format.VERSION + "; load it with the joblib4j release that wrote it",
+          null);
+    }
+    int codec = b[9] & 0xFF;
+    if (codec > Compression.Codec.XZ.id) {
+      throw new CorruptFileException(name, 9, "unknown codec id " + codec, null);
+    }
+    return Compression.Codec.byId(codec);
+  }
+
+  private static void writeBody(@Nullable Object value, Sink sink) {
+    FrameWriter frames = new FrameWriter(sink);
+    PersistKryo.Session session = new PersistKryo.Session("", frames, null, null);
+    Kryo kryo = PersistKryo.obtain(session);
+    try {
+      Output output = new Output(new GraphStreams.Out(frames), 1 << 16);
+      kryo.writeClassAndObject(output, value);
+      output.flush();
+      frames.end();
+    } catch (KryoException | IllegalArgumentException e) {
+      RuntimeException typed = PersistKryo.unwrap(e);
+      if (typed != null) {
+        throw typed;
+      }
+      throw new SerializationException(
+          "Could not dump "
+              + (value == null ? "null" : value.getClass().getName())
+              + ": "
+              + e.getMessage()
+              + ". Make the class named there implement java.io.Serializable or mark the field"
+              + " transient.",
+          e);
+    } finally {
+      PersistKryo.release(kryo);
+    }
+  }
+
+  private static @Nullable Object readBody(FrameReader reader, LoadOptions options, String name) {
+    PersistKryo.Session session =
+        new PersistKryo.Session(name, null, reader, options.classFilter().orElse(null));
+    GraphStreams.In graph = new GraphStreams.In(reader);
+    session.graphIn = graph;
+    Kryo kryo = PersistKryo.obtain(session);
+    ClassLoader previous = kryo.getClassLoader();
+    try {
+      kryo.setClassLoader(Serializer.contextLoader());
+      Input input = new Input(graph, 1 << 16);
+      session.input = input;
+      Object value = kryo.readClassAndObject(input);
+      if (input.position() != input.limit() || !graph.drained()) {
+        throw reader.corrupt("graph data follows the value");
+      }
+      reader.expectEndFrame(graph.ended());
+      return value;
+    } catch (RuntimeException e) {
+      RuntimeException typed = PersistKryo.unwrap(e);
+      if (typed != null) {
+        throw typed;
+      }
+      for (Throwable t = e; t != null; t = t.getCause()) {
+        if (t instanceof ClassNotFoundException) {
+          throw new SerializationException(
+              "Cannot load " + name + ": it holds an instance of " + t.getMessage()
+                  + ", which is not on the class path. Load it in a JVM with the classes that"
+                  + " dumped it.",
+              e);
+        }
+      }
+      throw new CorruptFileException(
+          name, reader.position(), "the object graph does not decode (" + e + ")", e);
+    } finally {
+      kryo.setClassLoader(previous);
+      PersistKryo.release(kryo);
+    }
+  }
+}

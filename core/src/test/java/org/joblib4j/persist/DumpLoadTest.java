@@ -1,0 +1,129 @@
+package org.joblib4j.persist;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.DoubleBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.joblib4j.CorruptFileException;
+import org.joblib4j.Joblib;
+import org.joblib4j.MmapMode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class DumpLoadTest {
+  @TempDir Path dir;
+
+  record Point(int x, double y, String label) {}
+
+  static final class Holder {
+    String name = "h";
+    double[] big = new double[100_000];
+    int[] small = {1, 2, 3};
+    List<Object> items = new ArrayList<>();
+    Holder self;
+  }
+
+  private static Map<String, Object> sample() {
+    Map<String, Object> m = new HashMap<>();
+    double[] big = new double[50_000];
+    for (int i = 0; i < big.length; i++) {
+      big[i] = i * 0.5;
+    }
+    m.put("big", big);
+    m.put("same", big);
+    m.put("small", new long[] {1, 2, 3});
+    m.put("bools", new boolean[] {true, false, true});
+    m.put("point", new Point(1, 2.5, "p"));
+    m.put("list", new ArrayList<>(List.of(1, "two", 3.0)));
+    m.put("text", "C'est l\u00e9t\u00e9");
+    m.put("nothing", null);
+    return m;
+  }
+
+  @ParameterizedTest
+  @EnumSource(Compression.Codec.class)
+  void dumpLoad_everyCodec_roundTrips(Compression.Codec codec) {
+    Path file = dir.resolve("v.bin");
+    Map<String, Object> value = sample();
+    Joblib.dump(value, file, Compression.of(codec));
+    @SuppressWarnings("unchecked")
+    Map<String, Object> back = Joblib.load(file, Map.class);
+    assertThat(back).isNotNull();
+    assertThat((double[]) back.get("big")).isEqualTo((double[]) value.get("big"));
+    assertThat(back.get("same")).isSameAs(back.get("big"));
+    assertThat((long[]) back.get("small")).containsExactly(1, 2, 3);
+    assertThat((boolean[]) back.get("bools")).containsExactly(true, false, true);
+    assertThat(back.get("point")).isEqualTo(new Point(1, 2.5, "p"));
+    assertThat(back.get("list")).isEqualTo(List.of(1, "two", 3.0));
+    assertThat(back.get("text")).isEqualTo("C'est l\u00e9t\u00e9");
+    assertThat(back).containsKey("nothing");
+  }
+
+  @ParameterizedTest
+  @EnumSource(Compression.Codec.class)
+  void dumpLoad_stream_roundTrips(Compression.Codec codec) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    Joblib.dump(sample(), out, Compression.of(codec));
+    Map<?, ?> back =
+        Joblib.load(new ByteArrayInputStream(out.toByteArray()), Map.class, LoadOptions.defaults());
+    assertThat((double[]) back.get("big")).isEqualTo((double[]) sample().get("big"));
+  }
+
+  @Test
+  void load_mmapReadOnly_buffersAreViewsOfTheFile() throws Exception {
+    Path file = dir.resolve("buffers.bin");
+    DoubleBuffer db = ByteBuffer.allocateDirect(8 * 1000).order(ByteOrder.BIG_ENDIAN).asDoubleBuffer();
+    for (int i = 0; i < 1000; i++) {
+      db.put(i, i * 2.0);
+    }
+    ByteBuffer bb = ByteBuffer.allocate(5000);
+    bb.put(10, (byte) 7);
+    Joblib.dump(List.of(db, bb), file);
+    List<?> back =
+        Joblib.load(file, List.class, LoadOptions.defaults().mmapMode(MmapMode.READ_ONLY));
+    DoubleBuffer d = (DoubleBuffer) back.get(0);
+    assertThat(d.isDirect()).isTrue();
+    assertThat(d.isReadOnly()).isTrue();
+    assertThat(d.get(999)).isEqualTo(1998.0);
+    assertThat(((ByteBuffer) back.get(1)).get(10)).isEqualTo((byte) 7);
+    List<?> copy = Joblib.load(file, List.class);
+    assertThat(((DoubleBuffer) copy.get(0)).get(999)).isEqualTo(1998.0);
+    assertThat(Files.list(dir)).containsExactly(file);
+  }
+
+  @Test
+  void load_cyclicObject_roundTrips() {
+    Holder h = new Holder();
+    h.self = h;
+    h.items.add(h);
+    Path file = dir.resolve("h.z");
+    Joblib.dump(h, file);
+    Holder back = Joblib.load(file, Holder.class);
+    assertThat(back.self).isSameAs(back);
+    assertThat(back.items.get(0)).isSameAs(back);
+    assertThat(back.big).hasSize(100_000);
+  }
+
+  @Test
+  void load_truncatedFile_throwsCorruptFileException() throws Exception {
+    Path file = dir.resolve("t.bin");
+    Joblib.dump(sample(), file);
+    byte[] bytes = Files.readAllBytes(file);
+    Files.write(file, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+    assertThatThrownBy(() -> Joblib.load(file, Object.class))
+        .isInstanceOf(CorruptFileException.class)
+        .hasMessageContaining(file.toString());
+  }
+}
