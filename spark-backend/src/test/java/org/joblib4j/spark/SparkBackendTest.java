@@ -24,6 +24,7 @@ import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.joblib4j.Joblib;
 import org.joblib4j.Parallel;
 import org.joblib4j.ParallelConfig;
+import org.joblib4j.Task;
 import org.joblib4j.TaskFailedException;
 import org.joblib4j.serial.SerializationException;
 import org.joblib4j.spi.BackendOptions;
@@ -238,6 +239,36 @@ class SparkBackendTest {
             .run(Stream.of(delayed(SparkBackendTest::nestedBackend, 0)));
 
     assertThat(inner).containsExactly("threading:1");
+  }
+
+  @Test
+  void scope_libraryNamingNoBackend_runsAsSparkJobs() {
+    List<long[]> squares;
+    // snippet:scope
+    try (ParallelConfig.Scope scope = ParallelConfig.backend("spark").enter()) {
+      squares = ExampleLibrary.squaresWithPids(40); // its new Parallel() runs as Spark jobs
+    }
+    // end:scope
+
+    assertThat(squares).hasSize(40);
+    assertThat(squares.get(39)[0]).isEqualTo(39L * 39L);
+  }
+
+  @Test
+  void run_explicitLargeBatchSize_returnsEveryResultInOrder() {
+    List<Task<Integer>> tasks =
+        IntStream.range(0, 10_000).mapToObj(i -> delayed(SparkBackendTest::twice, i)).toList();
+
+    // snippet:batch-size
+    List<Integer> doubled = new Parallel().backend("spark").batchSize(5000).run(tasks);
+    // end:batch-size
+
+    assertThat(doubled).hasSize(10_000);
+    assertThat(doubled.get(9_999)).isEqualTo(19_998);
+  }
+
+  static int twice(int i) {
+    return 2 * i;
   }
 
   private static void awaitNoActiveJobs() throws InterruptedException {

@@ -19,6 +19,18 @@ class SparkBackendSuite extends AnyFunSuite {
     assert(squares == (0 until 50).map(i => i * i))
   }
 
+  test("the guide's Scala snippet runs on the default number of jobs") {
+    // snippet:scala
+    val square: SerializableFunction[Int, Int] = x => x * x
+    val tasks = (0 until 50).map(i => delayed(square, i))
+    val squares = new Parallel().backend("spark").run(tasks.asJava).asScala
+    val pairs = (1 to 10).map(i => delayed[Int, String, (String, Int)]((a, b) => (b, a), i, s"n$i"))
+    // end:scala
+
+    assert(squares == (0 until 50).map(i => i * i))
+    assert(new Parallel().backend("spark").run(pairs.asJava).asScala.last == (("n10", 10)))
+  }
+
   test("a Scala function with two arguments and a case class result") {
     val tasks =
       (1 to 10).map(i => delayed[Int, String, Labelled]((a, b) => Labelled(b, a * 10), i, s"n$i"))
