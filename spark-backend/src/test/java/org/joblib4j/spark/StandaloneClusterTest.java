@@ -80,26 +80,50 @@ class StandaloneClusterTest {
 
   @Test
   void submit_executorKilledMidRun_resultsRightOrAClearError() throws Exception {
+    List<Path> earlierApps = appDirs();
     Process driver =
         cluster.submit("kill", "client", REDIRECT, SubmittedDriver.class.getName(), "kill");
     Path log = cluster.log("kill");
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (System.nanoTime() < deadline
-        && !(read(log).contains("CALLING") && !cluster.executors().isEmpty())) {
+    while (System.nanoTime() < deadline && !(read(log).contains("CALLING") && tasksRunning(earlierApps))) {
       Thread.sleep(200);
     }
-    assertThat(cluster.executors()).as("an executor to kill").isNotEmpty();
-    Thread.sleep(2500);
-    for (ProcessHandle executor : cluster.executors()) {
-      executor.destroyForcibly();
-    }
+    assertThat(tasksRunning(earlierApps)).as("an executor running tasks, to kill").isTrue();
+    Thread.sleep(1000);
+    List<ProcessHandle> killed = cluster.executors();
+    assertThat(killed).isNotEmpty();
+    killed.forEach(ProcessHandle::destroyForcibly);
 
     String out = awaitExit(driver, log, Duration.ofSeconds(150));
+    assertThat(out).as("the driver saw its tasks lost mid-run").contains("Lost task");
     String outcome = result(out, "kill").get("outcome");
     assertThat(outcome)
         .satisfiesAnyOf(
             o -> assertThat(o).isEqualTo("right"),
             o -> assertThat(o).startsWith("error:").contains("infrastructure failure"));
+  }
+
+  /** Returns whether an executor of an application not in {@code earlier} runs a task. */
+  private static boolean tasksRunning(List<Path> earlier) throws IOException {
+    for (Path app : appDirs()) {
+      if (earlier.contains(app)) {
+        continue;
+      }
+      try (Stream<Path> executors = Files.list(app)) {
+        for (Path executor : executors.toList()) {
+          if (read(executor.resolve("stderr")).contains("Running task")) {
+            return true;
+          }
+        }
+      }
+    }
+    return false;
+  }
+
+  private static List<Path> appDirs() throws IOException {
+    try (Stream<Path> dirs = Files.list(cluster.work)) {
+      return dirs.filter(d -> d.getFileName().toString().startsWith("app-")).toList();
+    }
   }
 
   private static String awaitExit(Process p, Path log, Duration timeout) throws Exception {
