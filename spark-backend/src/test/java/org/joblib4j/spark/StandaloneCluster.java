@@ -134,6 +134,18 @@ final class StandaloneCluster implements AutoCloseable {
   Process submit(
       String name, String deployMode, List<String> driverOptions, String mainClass, String... args)
       throws IOException {
+    return submit(name, deployMode, driverOptions, List.of(), mainClass, args);
+  }
+
+  /** As {@link #submit(String, String, List, String, String...)}, with more {@code --conf}s. */
+  Process submit(
+      String name,
+      String deployMode,
+      List<String> driverOptions,
+      List<String> conf,
+      String mainClass,
+      String... args)
+      throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(java());
     cmd.addAll(opens);
@@ -150,6 +162,9 @@ final class StandaloneCluster implements AutoCloseable {
     cmd.addAll(List.of("--conf", "spark.driver.memory=512m"));
     cmd.addAll(List.of("--conf", "spark.ui.enabled=false"));
     cmd.addAll(List.of("--conf", "spark.driver.host=127.0.0.1"));
+    for (String c : conf) {
+      cmd.addAll(List.of("--conf", c));
+    }
     cmd.add(appJar.toString());
     cmd.addAll(Arrays.asList(args));
     Process p = start(cmd, home.resolve(name + ".log"));

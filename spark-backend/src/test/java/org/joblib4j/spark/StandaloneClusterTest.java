@@ -85,7 +85,8 @@ class StandaloneClusterTest {
         cluster.submit("kill", "client", REDIRECT, SubmittedDriver.class.getName(), "kill");
     Path log = cluster.log("kill");
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (System.nanoTime() < deadline && !(read(log).contains("CALLING") && tasksRunning(earlierApps))) {
+    while (System.nanoTime() < deadline
+        && !(read(log).contains("CALLING") && tasksRunning(earlierApps))) {
       Thread.sleep(200);
     }
     assertThat(tasksRunning(earlierApps)).as("an executor running tasks, to kill").isTrue();
@@ -101,6 +102,27 @@ class StandaloneClusterTest {
         .satisfiesAnyOf(
             o -> assertThat(o).isEqualTo("right"),
             o -> assertThat(o).startsWith("error:").contains("infrastructure failure"));
+  }
+
+  @Test
+  void submit_noExecutorCanRegister_callFailsAfterTheBoundedWaitNamingTheMaster() throws Exception {
+    List<String> options = new java.util.ArrayList<>(REDIRECT);
+    options.add("-Djoblib4j.spark.registrationTimeout=4");
+    // Executors of 8 cores never fit on the 3-core Worker: no task slot ever registers.
+    Process driver =
+        cluster.submit(
+            "noslots",
+            "client",
+            options,
+            List.of("spark.executor.cores=8"),
+            SubmittedDriver.class.getName(),
+            "noslots");
+
+    String out = awaitExit(driver, cluster.log("noslots"), Duration.ofSeconds(90));
+
+    assertThat(result(out, "noslots").get("outcome"))
+        .startsWith("error:JoblibException:No_Spark_executor_registered_with_master_spark://")
+        .contains("within_4_s");
   }
 
   /** Returns whether an executor of an application not in {@code earlier} runs a task. */

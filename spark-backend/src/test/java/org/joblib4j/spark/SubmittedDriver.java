@@ -27,6 +27,7 @@ public final class SubmittedDriver {
         case "squares" -> squares();
         case "cancel" -> cancel();
         case "kill" -> kill();
+        case "noslots" -> noSlots();
         default -> throw new IllegalArgumentException(scenario);
       }
     }
@@ -97,6 +98,16 @@ public final class SubmittedDriver {
       outcome = "error:" + e.getClass().getSimpleName() + ":" + e.getMessage();
     }
     System.out.printf(Locale.ROOT, "RESULT kill outcome=%s%n", outcome.replace('\n', ' '));
+  }
+
+  private static void noSlots() {
+    String outcome;
+    try {
+      outcome = "ran:" + ExampleLibrary.squaresWithPids(4).size();
+    } catch (RuntimeException e) {
+      outcome = "error:" + e.getClass().getSimpleName() + ":" + e.getMessage();
+    }
+    System.out.printf(Locale.ROOT, "RESULT noslots outcome=%s%n", outcome.replace(' ', '_'));
   }
 
   static int sleepOrFail(int i) {
