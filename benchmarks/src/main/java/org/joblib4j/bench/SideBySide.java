@@ -33,8 +33,12 @@ import java.util.stream.LongStream;
 import java.util.stream.Stream;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.joblib4j.Joblib;
 import org.joblib4j.Parallel;
 import org.joblib4j.ParallelConfig;
+import org.joblib4j.SerializableFunction;
+import org.joblib4j.memory.Memory;
+import org.joblib4j.persist.Compression;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -402,53 +406,109 @@ public final class SideBySide {
   // P5: Joblib.hash of 512 MB.
 
   private void p5Hash() throws Exception {
-    Map<String, Double> py = Map.of();
-    if (python.available()) {
-      py = python.run("persist", bytes, compressibleBytes, 1, slowReps);
-      pythonPersist = py;
+    Map<String, Double> py = pythonPersist();
+    String what = "Joblib.hash of a " + mb(bytes) + " double[]";
+    double t;
+    {
+      double[] a = LongStream.range(0, bytes / 8).mapToDouble(i -> i).toArray();
+      t = Timing.median(1, slowReps, () -> Joblib.hash(a));
     }
-    String what = "hash of a " + mb(bytes) + " double[]";
-    rows.add(notAvailable("P5", what, "joblib.hash", pyRate(py.get("hash"), bytes),
-        "≥ 3 GB/s", "Joblib.hash (persist)"));
+    say("P5 Joblib.hash " + Row.gbps(bytes, t));
+    rows.add(bandwidthRow("P5", what, bytes, t, "joblib.hash", py.get("hash"), "≥ 3 GB/s",
+        bytes / t / 1e9 >= 3));
   }
 
   private Map<String, Double> pythonPersist = Map.of();
+
+  private Map<String, Double> pythonPersist() throws IOException {
+    if (pythonPersist.isEmpty() && python.available()) {
+      pythonPersist = python.run("persist", bytes, compressibleBytes, 1, slowReps);
+    }
+    return pythonPersist;
+  }
 
   // ---------------------------------------------------------------------------------------------
   // P6: dump and load of 512 MB raw, and compressed.
 
   private void p6DumpLoad() throws Exception {
-    Map<String, Double> py = pythonPersist;
-    if (py.isEmpty() && python.available()) {
-      py = python.run("persist", bytes, compressibleBytes, 1, slowReps);
-    }
-    double[] a = LongStream.range(0, bytes / 8).mapToDouble(i -> i).toArray();
+    Map<String, Double> py = pythonPersist();
+    String dump = "Joblib.dump of a " + mb(bytes) + " double[], raw";
+    String load = "Joblib.load of a " + mb(bytes) + " double[], raw";
+    Path raw = workDir.resolve("raw.jl");
     Path oos = workDir.resolve("oos.bin");
-    double oosWrite = Timing.median(1, slowReps, () -> writeObject(a, oos));
-    double oosRead = Timing.median(1, slowReps, () -> readObject(oos));
-    Files.deleteIfExists(oos);
-    say("P6 ObjectOutputStream: write " + Row.gbps(bytes, oosWrite) + ", read "
-        + Row.gbps(bytes, oosRead));
-    String dump = "dump of a " + mb(bytes) + " double[], raw";
-    String load = "load of a " + mb(bytes) + " double[], raw";
-    rows.add(notAvailable("P6", dump, "joblib.dump", pyRate(py.get("dump_raw"), bytes),
-        "≥ 1 GB/s, ≥ 2× joblib", "Joblib.dump (persist)"));
-    rows.add(notAvailable("P6", dump, "ObjectOutputStream", Row.gbps(bytes, oosWrite),
-        "≥ 10× ObjectOutputStream", "Joblib.dump (persist)"));
-    rows.add(notAvailable("P6", load, "joblib.load", pyRate(py.get("load_raw"), bytes),
-        "≥ 1 GB/s, ≥ 2× joblib", "Joblib.load (persist)"));
-    rows.add(notAvailable("P6", load, "ObjectInputStream", Row.gbps(bytes, oosRead),
-        "≥ 10× ObjectInputStream", "Joblib.load (persist)"));
-    String zlib = py.containsKey("size_zlib3")
-        ? pyRate(py.get("dump_zlib3"), compressibleBytes) + " / "
-            + pyRate(py.get("load_zlib3"), compressibleBytes) + ", "
-            + ratioOf(compressibleBytes, py.get("size_zlib3")) + " smaller"
-        : "not installed";
-    for (String codec : List.of("lz4", "zstd-3")) {
-      rows.add(notAvailable("P6", "dump / load of a compressible " + mb(compressibleBytes)
-          + " double[], " + codec, "joblib zlib-3", zlib, "faster and smaller than zlib-3",
-          "Joblib.dump (persist)"));
+    double dumpRaw;
+    double oosWrite;
+    {
+      double[] a = LongStream.range(0, bytes / 8).mapToDouble(i -> i).toArray();
+      dumpRaw = Timing.median(1, slowReps, () -> dumpTo(a, raw, Compression.NONE));
+      oosWrite = Timing.median(1, slowReps, () -> writeObject(a, oos));
     }
+    double loadRaw = Timing.median(1, slowReps, () -> Joblib.load(raw, double[].class));
+    double oosRead = Timing.median(1, slowReps, () -> readObject(oos));
+    double[] back = Joblib.load(raw, double[].class);
+    if (back == null || back.length != bytes / 8 || back[back.length - 1] != back.length - 1) {
+      throw new IllegalStateException("Joblib.load did not give back the array it was given");
+    }
+    back = null;
+    Files.deleteIfExists(raw);
+    Files.deleteIfExists(oos);
+    say("P6 raw: dump " + Row.gbps(bytes, dumpRaw) + ", load " + Row.gbps(bytes, loadRaw)
+        + "; ObjectOutputStream write " + Row.gbps(bytes, oosWrite) + ", read "
+        + Row.gbps(bytes, oosRead));
+    Double pyDump = py.get("dump_raw");
+    Double pyLoad = py.get("load_raw");
+    rows.add(bandwidthRow("P6", dump, bytes, dumpRaw, "joblib.dump", pyDump,
+        "≥ 1 GB/s, ≥ 2× joblib",
+        bytes / dumpRaw / 1e9 >= 1 && (pyDump == null || pyDump / dumpRaw >= 2)));
+    rows.add(bandwidthRow("P6", dump, bytes, dumpRaw, "ObjectOutputStream", oosWrite,
+        "≥ 10× ObjectOutputStream", oosWrite / dumpRaw >= 10));
+    rows.add(bandwidthRow("P6", load, bytes, loadRaw, "joblib.load", pyLoad,
+        "≥ 1 GB/s, ≥ 2× joblib",
+        bytes / loadRaw / 1e9 >= 1 && (pyLoad == null || pyLoad / loadRaw >= 2)));
+    rows.add(bandwidthRow("P6", load, bytes, loadRaw, "ObjectInputStream", oosRead,
+        "≥ 10× ObjectInputStream", oosRead / loadRaw >= 10));
+
+    String zlib = py.containsKey("size_zlib3")
+        ? codecFigures(compressibleBytes, py.get("dump_zlib3"), py.get("load_zlib3"),
+            py.get("size_zlib3").longValue())
+        : "not installed";
+    double[] c = LongStream.range(0, compressibleBytes / 8).mapToDouble(i -> i % 1000).toArray();
+    for (Compression codec :
+        List.of(Compression.of(Compression.Codec.LZ4), Compression.of(Compression.Codec.ZSTD, 3))) {
+      String name = codec.codec() == Compression.Codec.LZ4 ? "lz4" : "zstd-3";
+      Path file = workDir.resolve("c.jl" + codec.codec().extension());
+      double d = Timing.median(1, slowReps, () -> dumpTo(c, file, codec));
+      double l = Timing.median(1, slowReps, () -> Joblib.load(file, double[].class));
+      long size = Files.size(file);
+      Files.deleteIfExists(file);
+      say("P6 " + name + ": dump " + Row.gbps(compressibleBytes, d) + ", load "
+          + Row.gbps(compressibleBytes, l) + ", " + size + " bytes");
+      String ratio = py.containsKey("size_zlib3")
+          ? "dump " + Row.times(py.get("dump_zlib3") / d) + ", load "
+              + Row.times(py.get("load_zlib3") / l) + ", size "
+              + Row.times(py.get("size_zlib3") / size)
+          : "n/a";
+      rows.add(new Row("P6", "dump / load of a compressible " + mb(compressibleBytes)
+          + " double[] (`i % 1000`), " + name, codecFigures(compressibleBytes, d, l, size),
+          "joblib zlib-3", zlib, ratio, "speed and size against zlib-3", ""));
+    }
+  }
+
+  private static Object dumpTo(Object value, Path file, Compression compression) {
+    Joblib.dump(value, file, compression);
+    return file;
+  }
+
+  private static String codecFigures(long bytes, double dump, double load, long size) {
+    return "dump " + Row.gbps(bytes, dump) + ", load " + Row.gbps(bytes, load) + ", "
+        + Row.times((double) bytes / size) + " smaller";
+  }
+
+  private static Row bandwidthRow(String id, String what, long bytes, double mine, String peer,
+      @Nullable Double theirs, String target, boolean met) {
+    return new Row(id, what, Row.time(mine) + " (" + Row.gbps(bytes, mine) + ")", peer,
+        theirs == null ? "not installed" : Row.time(theirs) + " (" + Row.gbps(bytes, theirs) + ")",
+        theirs == null ? "n/a" : Row.times(theirs / mine), target, Row.status(met));
   }
 
   private static Object writeObject(double[] a, Path file) throws IOException {
@@ -474,10 +534,27 @@ public final class SideBySide {
     if (python.available()) {
       py = python.run("memory", memoryBytes, 3, reps);
     }
-    rows.add(notAvailable("P7", "Memory hit, small argument (double[100])", "joblib Memory",
-        pyTime(py.get("memory_small")), "≤ 0.1 ms", "org.joblib4j.memory.Memory"));
-    rows.add(notAvailable("P7", "Memory hit, " + mb(memoryBytes) + " double[] argument",
-        "joblib Memory", pyTime(py.get("memory_big")), "≤ 40 ms", "org.joblib4j.memory.Memory"));
+    Path folder = workDir.resolve("memory");
+    Memory memory = new Memory(folder).verbose(0);
+    SerializableFunction<double[], double[]> square = memory.cache(Work::square);
+    double[] small = LongStream.range(0, 100).mapToDouble(i -> i).toArray();
+    square.apply(small);
+    double tSmall = Timing.median(500, 501, () -> square.apply(small));
+    double tBig;
+    {
+      double[] big = LongStream.range(0, memoryBytes / 8).mapToDouble(i -> i).toArray();
+      square.apply(big);
+      tBig = Timing.median(2, reps, () -> square.apply(big));
+    }
+    if (Work.SQUARE_CALLS.get() != 2) {
+      throw new IllegalStateException("expected every timed call to be a cache hit, but square ran "
+          + Work.SQUARE_CALLS.get() + " times");
+    }
+    say("P7 Memory hit: small " + Row.time(tSmall) + ", " + mb(memoryBytes) + " " + Row.time(tBig));
+    rows.add(timeRow("P7", "Memory hit, small argument (double[100])", tSmall, "joblib Memory",
+        py.get("memory_small"), "≤ 0.1 ms", tSmall <= 0.0001));
+    rows.add(timeRow("P7", "Memory hit, " + mb(memoryBytes) + " double[] argument (and result)",
+        tBig, "joblib Memory", py.get("memory_big"), "≤ 40 ms", tBig <= 0.040));
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -524,14 +601,6 @@ public final class SideBySide {
 
   private static String pyTime(@Nullable Double seconds) {
     return seconds == null ? "not installed" : Row.time(seconds);
-  }
-
-  private static String pyRate(@Nullable Double seconds, long bytes) {
-    return seconds == null ? "not installed" : Row.gbps(bytes, seconds);
-  }
-
-  private static String ratioOf(double a, double b) {
-    return Row.times(a / b);
   }
 
   private static double nz(@Nullable Double d) {

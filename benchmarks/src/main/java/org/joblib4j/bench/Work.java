@@ -1,5 +1,7 @@
 package org.joblib4j.bench;
 
+import java.util.concurrent.atomic.AtomicLong;
+
 /**
  * The task bodies the scenarios run, as static methods so that worker JVMs and Spark executors
  * load them from the benchmarks jar. This class is immutable.
@@ -34,6 +36,19 @@ public final class Work {
       Thread.currentThread().interrupt();
     }
     return millis;
+  }
+
+  /** How many times {@link #square} ran in this JVM, so a benchmark can tell hits from misses. */
+  static final AtomicLong SQUARE_CALLS = new AtomicLong();
+
+  /** Returns the squares of {@code a}'s elements: the function scenario P7 caches. */
+  public static double[] square(double[] a) {
+    SQUARE_CALLS.incrementAndGet();
+    double[] out = new double[a.length];
+    for (int i = 0; i < a.length; i++) {
+      out[i] = a[i] * a[i];
+    }
+    return out;
   }
 
   /** Returns how many {@link #burn} rounds take {@code millis} milliseconds on one core. */

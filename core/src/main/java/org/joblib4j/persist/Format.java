@@ -44,7 +44,34 @@ final class Format {
   static final int FLAG_BIG_ENDIAN = 0x40;
   static final int TYPE_MASK = 0x0F;
 
+  private static final ThreadLocal<ByteBuffer> DIRECT_CHUNK = new ThreadLocal<>();
+
   private Format() {}
+
+  /**
+   * Returns a little-endian chunk buffer of {@link #CHUNK} bytes, direct when asked; a direct one
+   * is taken from this thread's cache, and should be given back with {@link #release}.
+   */
+  static ByteBuffer takeChunk(boolean direct) {
+    if (!direct) {
+      return ByteBuffer.allocate(CHUNK).order(ByteOrder.LITTLE_ENDIAN);
+    }
+    ByteBuffer b = DIRECT_CHUNK.get();
+    if (b == null) {
+      b = ByteBuffer.allocateDirect(CHUNK);
+    } else {
+      DIRECT_CHUNK.remove();
+    }
+    b.clear();
+    return b.order(ByteOrder.LITTLE_ENDIAN);
+  }
+
+  /** Gives a chunk from {@link #takeChunk} back to this thread's cache. */
+  static void release(@org.jspecify.annotations.Nullable ByteBuffer chunk) {
+    if (chunk != null && chunk.isDirect()) {
+      DIRECT_CHUNK.set(chunk);
+    }
+  }
 
   static int size(int type) {
     switch (type) {

@@ -56,6 +56,11 @@ final class FrameReader implements Source.FrameReaderPosition {
     this.mmapMode = mmapMode;
   }
 
+  /** Returns how many bytes of the body are left to read, or -1 when unknown. */
+  long remainingBound() {
+    return bound < 0 ? -1 : bound - position;
+  }
+
   void source(Source source) {
     this.source = source;
   }
@@ -167,8 +172,10 @@ final class FrameReader implements Source.FrameReaderPosition {
                     : FileChannel.MapMode.PRIVATE,
                 channel.position(),
                 length);
-      } catch (IOException e) {
-        throw new UncheckedIOException("Could not map " + name + ": " + e.getMessage(), e);
+      } catch (IOException | RuntimeException e) {
+        throw new UncheckedIOException(
+            "Could not map " + name + " (" + mmapMode + "): " + e,
+            e instanceof IOException io ? io : new IOException(e));
       }
       crc.update(mapped.duplicate());
       s.skip(length);
@@ -293,6 +300,7 @@ final class FrameReader implements Source.FrameReaderPosition {
     if (bound >= 0 && position != bound) {
       throw corrupt(position, (bound - position) + " bytes follow the end frame");
     }
+    src().expectEnd(this);
   }
 
   void checkTrailer() {
@@ -325,11 +333,16 @@ final class FrameReader implements Source.FrameReaderPosition {
     return s;
   }
 
+  /** Gives the chunk buffer back for reuse by the next dump or load on this thread. */
+  void close() {
+    Format.release(chunk);
+    chunk = null;
+  }
+
   private ByteBuffer chunk() {
     ByteBuffer c = chunk;
     if (c == null) {
-      c = src().prefersDirect() ? ByteBuffer.allocateDirect(CHUNK) : ByteBuffer.allocate(CHUNK);
-      c.order(ByteOrder.LITTLE_ENDIAN);
+      c = Format.takeChunk(src().prefersDirect());
       chunk = c;
     }
     return c;

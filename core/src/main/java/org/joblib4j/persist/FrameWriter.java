@@ -125,11 +125,16 @@ final class FrameWriter {
     sink.write(b);
   }
 
+  /** Gives the chunk buffer back for reuse by the next dump or load on this thread. */
+  void close() {
+    Format.release(chunk);
+    chunk = null;
+  }
+
   private ByteBuffer chunk() {
     ByteBuffer c = chunk;
     if (c == null) {
-      c = sink.prefersDirect() ? ByteBuffer.allocateDirect(CHUNK) : ByteBuffer.allocate(CHUNK);
-      c.order(ByteOrder.LITTLE_ENDIAN);
+      c = Format.takeChunk(sink.prefersDirect());
       chunk = c;
     }
     return c;

@@ -1,5 +1,6 @@
 package org.joblib4j.persist;
 
+import com.esotericsoftware.kryo.kryo5.io.Input;
 import java.io.InputStream;
 import java.io.OutputStream;
 import org.jspecify.annotations.Nullable;
@@ -75,6 +76,11 @@ final class GraphStreams {
       return n;
     }
 
+    /** Returns how many bytes of the current graph frame have not been served yet. */
+    int chunkRemaining() {
+      return lim - pos;
+    }
+
     /** Returns whether every byte of the graph frames read so far has been served. */
     boolean drained() {
       return pos == lim;
@@ -82,6 +88,44 @@ final class GraphStreams {
 
     boolean ended() {
       return ended;
+    }
+  }
+
+  /**
+   * Kryo's input, except that a string whose length is larger than the rest of the file is
+   * refused before its characters are allocated.
+   */
+  static final class BoundedInput extends Input {
+    private static final int SMALL = 1 << 16;
+    private final FrameReader frames;
+    private final In graph;
+
+    BoundedInput(In graph, FrameReader frames) {
+      super(graph, 1 << 16);
+      this.graph = graph;
+      this.frames = frames;
+    }
+
+    @Override
+    public @Nullable String readString() {
+      // Peek at the length only when the flag and length are in this graph frame: reading ahead
+      // into the next frame could reach an array frame, and a refill would move the position.
+      if ((limit - position) + graph.chunkRemaining() < 6) {
+        return super.readString();
+      }
+      optional(6);
+      int start = position;
+      if (readVarIntFlag()) {
+        int chars = readVarIntFlag(true) - 1;
+        long remaining = frames.remainingBound();
+        if (chars > SMALL && remaining >= 0 && chars > remaining + (limit - position)) {
+          throw frames.corrupt(
+              "a string claims " + chars + " characters but the file holds only "
+                  + (remaining + limit - position) + " more bytes");
+        }
+      }
+      position = start;
+      return super.readString();
     }
   }
 }

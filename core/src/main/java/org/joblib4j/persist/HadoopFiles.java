@@ -89,7 +89,12 @@ final class HadoopFiles {
     }
   }
 
+  /** Returns the configuration from the class path ({@code core-site.xml}), read once. */
   private static Configuration configuration() {
-    return new Configuration();
+    return Conf.INSTANCE;
+  }
+
+  private static final class Conf {
+    static final Configuration INSTANCE = new Configuration();
   }
 }

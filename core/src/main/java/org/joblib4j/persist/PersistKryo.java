@@ -8,6 +8,8 @@ import com.esotericsoftware.kryo.kryo5.io.Input;
 import com.esotericsoftware.kryo.kryo5.io.Output;
 import com.esotericsoftware.kryo.kryo5.objenesis.strategy.StdInstantiatorStrategy;
 import com.esotericsoftware.kryo.kryo5.serializers.ClosureSerializer;
+import com.esotericsoftware.kryo.kryo5.serializers.CollectionSerializer;
+import com.esotericsoftware.kryo.kryo5.serializers.MapSerializer;
 import com.esotericsoftware.kryo.kryo5.util.DefaultInstantiatorStrategy;
 import com.esotericsoftware.kryo.kryo5.util.Pool;
 import java.io.ByteArrayInputStream;
@@ -30,6 +32,11 @@ import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
 import java.nio.LongBuffer;
 import java.nio.ShortBuffer;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
 import org.joblib4j.CorruptFileException;
@@ -74,8 +81,6 @@ final class PersistKryo {
     final @Nullable FrameReader reader;
     final @Nullable Predicate<String> filter;
     GraphStreams.@Nullable In graphIn;
-    @Nullable Input input;
-    @Nullable Output output;
 
     Session(
         String source,
@@ -117,6 +122,23 @@ final class PersistKryo {
     kryo.register(ClosureSerializer.Closure.class, new ClosureSerializer());
     kryo.addDefaultSerializer(Throwable.class, new JavaSerialization());
     kryo.setDefaultSerializer(new CheckingFactory());
+    SerializerFactory<Serializer<?>> collections =
+        new SerializerFactory.BaseSerializerFactory<>() {
+          @Override
+          public Serializer<?> newSerializer(Kryo k, Class type) {
+            return new CappedCollectionSerializer();
+          }
+        };
+    SerializerFactory<Serializer<?>> maps =
+        new SerializerFactory.BaseSerializerFactory<>() {
+          @Override
+          public Serializer<?> newSerializer(Kryo k, Class type) {
+            return new CappedMapSerializer();
+          }
+        };
+    kryo.addDefaultSerializer(ArrayList.class, collections);
+    kryo.addDefaultSerializer(HashSet.class, collections);
+    kryo.addDefaultSerializer(HashMap.class, maps);
     kryo.addDefaultSerializer(byte[].class, new ArraySerializer(Format.BYTE));
     kryo.addDefaultSerializer(short[].class, new ArraySerializer(Format.SHORT));
     kryo.addDefaultSerializer(char[].class, new ArraySerializer(Format.CHAR));
@@ -133,6 +155,30 @@ final class PersistKryo {
     kryo.addDefaultSerializer(FloatBuffer.class, new BufferSerializer(Format.FLOAT));
     kryo.addDefaultSerializer(DoubleBuffer.class, new BufferSerializer(Format.DOUBLE));
     return kryo;
+  }
+
+  /** The most elements a collection or map is created with room for; it grows as read. */
+  static final int INITIAL_CAPACITY_LIMIT = 1 << 16;
+
+  /**
+   * Kryo's collection serializer, except that the size in the file only sizes the new collection
+   * up to a limit: a size that lies runs out of data instead of memory.
+   */
+  @SuppressWarnings("rawtypes")
+  static final class CappedCollectionSerializer extends CollectionSerializer<Collection> {
+    @Override
+    protected Collection create(Kryo kryo, Input input, Class<? extends Collection> type, int size) {
+      return super.create(kryo, input, type, Math.min(size, INITIAL_CAPACITY_LIMIT));
+    }
+  }
+
+  /** Kryo's map serializer with the same limit as {@link CappedCollectionSerializer}. */
+  @SuppressWarnings("rawtypes")
+  static final class CappedMapSerializer extends MapSerializer<Map> {
+    @Override
+    protected Map create(Kryo kryo, Input input, Class<? extends Map> type, int size) {
+      return super.create(kryo, input, type, Math.min(size, INITIAL_CAPACITY_LIMIT));
+    }
   }
 
   /** Returns whether the session's filter lets the file name {@code type}. */

@@ -153,7 +153,12 @@ public final class Persistence {
    */
   public static @Nullable Object load(Path source, LoadOptions options) {
     String name = source.toString();
-    try (FileChannel ch = FileChannel.open(source, StandardOpenOption.READ)) {
+    // A private (copy-on-write) mapping needs a channel open for writing; nothing is written.
+    StandardOpenOption[] open =
+        options.mmapMode() == MmapMode.COPY_ON_WRITE
+            ? new StandardOpenOption[] {StandardOpenOption.READ, StandardOpenOption.WRITE}
+            : new StandardOpenOption[] {StandardOpenOption.READ};
+    try (FileChannel ch = FileChannel.open(source, open)) {
       long size = ch.size();
       ByteBuffer h = ByteBuffer.allocate(Format.HEADER_SIZE);
       while (h.hasRemaining()) {
@@ -170,8 +175,8 @@ public final class Persistence {
       }
       warnMmap(options, name, "it is compressed with " + codec);
       try (InputStream in =
-          Codecs.decompress(
-              new BufferedInputStream(Channels.newInputStream(ch), 1 << 16), codec)) {
+          openDecompressor(
+              new BufferedInputStream(Channels.newInputStream(ch), 1 << 16), codec, name)) {
         reader = new FrameReader(name, false, -1, MmapMode.NONE);
         reader.source(Source.of(in, name, true, reader));
         return readBody(reader, options, name);
@@ -211,18 +216,27 @@ public final class Persistence {
         reader.source(Source.of(in, name, false, reader));
         return readBody(reader, options, name);
       }
-      try (InputStream body = Codecs.decompress(Codecs.keepOpen(in), codec)) {
+      try (InputStream body = openDecompressor(Codecs.keepOpen(in), codec, name)) {
         reader = new FrameReader(name, false, -1, MmapMode.NONE);
         reader.source(Source.of(body, name, true, reader));
         return readBody(reader, options, name);
       }
     } catch (IOException e) {
-      if (e.getClass().getName().startsWith("java.io")
-          || e.getClass().getName().startsWith("java.nio")) {
-        throw new UncheckedIOException("Could not load " + name + ": " + e.getMessage(), e);
-      }
-      throw new CorruptFileException(name, Format.HEADER_SIZE, "the compressed data cannot be"
-          + " decompressed (" + e + ")", e);
+      throw new UncheckedIOException("Could not load " + name + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Opens a decompressor; one that cannot read the start of the compressed data means damage. */
+  private static InputStream openDecompressor(
+      InputStream in, Compression.Codec codec, String name) {
+    try {
+      return Codecs.decompress(in, codec);
+    } catch (IOException | RuntimeException e) {
+      throw new CorruptFileException(
+          name,
+          Format.HEADER_SIZE,
+          "the " + codec + " data cannot be decompressed (" + e + ")",
+          e);
     }
   }
 
@@ -311,6 +325,7 @@ public final class Persistence {
       kryo.writeClassAndObject(output, value);
       output.flush();
       frames.end();
+      frames.close();
     } catch (KryoException | IllegalArgumentException e) {
       RuntimeException typed = PersistKryo.unwrap(e);
       if (typed != null) {
@@ -338,13 +353,13 @@ public final class Persistence {
     ClassLoader previous = kryo.getClassLoader();
     try {
       kryo.setClassLoader(Serializer.contextLoader());
-      Input input = new Input(graph, 1 << 16);
-      session.input = input;
+      Input input = new GraphStreams.BoundedInput(graph, reader);
       Object value = kryo.readClassAndObject(input);
       if (input.position() != input.limit() || !graph.drained()) {
         throw reader.corrupt("graph data follows the value");
       }
       reader.expectEndFrame(graph.ended());
+      reader.close();
       return value;
     } catch (RuntimeException e) {
       RuntimeException typed = PersistKryo.unwrap(e);
@@ -362,6 +377,14 @@ public final class Persistence {
       }
       throw new CorruptFileException(
           name, reader.position(), "the object graph does not decode (" + e + ")", e);
+    } catch (OutOfMemoryError e) {
+      // A single allocation sized by a lying length in the graph (checked lengths never get
+      // here). It failed as a whole, so the heap is intact and the load can fail normally.
+      throw new CorruptFileException(
+          name,
+          reader.position(),
+          "a length in the object graph asks for more memory than the heap has (" + e + ")",
+          e);
     } finally {
       kryo.setClassLoader(previous);
       PersistKryo.release(kryo);

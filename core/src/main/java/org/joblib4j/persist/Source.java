@@ -22,6 +22,12 @@ abstract class Source {
     return false;
   }
 
+  /**
+   * Checks that nothing follows the data read so far; for a decompressing source this also makes
+   * the codec check its own end of stream.
+   */
+  void expectEnd(FrameReader reader) {}
+
   /** Moves the channel position forward by {@code n} bytes (channel sources only). */
   void skip(long n) {
     throw new UnsupportedOperationException();
@@ -66,6 +72,18 @@ abstract class Source {
   static Source of(InputStream in, String name, boolean decompressing, FrameReaderPosition pos) {
     return new Source() {
       private byte @Nullable [] scratch;
+
+      @Override
+      void expectEnd(FrameReader reader) {
+        if (!decompressing) {
+          return;
+        }
+        ByteBuffer one = ByteBuffer.allocate(1);
+        int n = read(one);
+        if (n > 0) {
+          throw reader.corrupt(pos.position(), "data follows the end frame");
+        }
+      }
 
       @Override
       int read(ByteBuffer dst) {

@@ -126,4 +126,101 @@ class DumpLoadTest {
         .isInstanceOf(CorruptFileException.class)
         .hasMessageContaining(file.toString());
   }
+
+  @Test
+  void load_mmapCopyOnWrite_changesNeverReachTheFile() throws Exception {
+    Path file = dir.resolve("cow.bin");
+    ByteBuffer original = ByteBuffer.allocateDirect(100_000);
+    original.put(0, (byte) 1);
+    Joblib.dump(original, file);
+    LoadOptions cow = LoadOptions.defaults().mmapMode(MmapMode.COPY_ON_WRITE);
+    ByteBuffer mapped = Joblib.load(file, ByteBuffer.class, cow);
+    assertThat(mapped.isReadOnly()).isFalse();
+    mapped.put(0, (byte) 9);
+    assertThat(Joblib.load(file, ByteBuffer.class, cow).get(0)).isEqualTo((byte) 1);
+  }
+
+  @Test
+  void dumpLoad_fileUri_roundTrips() {
+    java.net.URI uri = dir.resolve("u.gz").toUri();
+    Joblib.dump(List.of("a", 1), uri);
+    assertThat(Joblib.load(uri, List.class)).isEqualTo(List.of("a", 1));
+    assertThat(Joblib.load(dir.resolve("u.gz"), List.class)).isEqualTo(List.of("a", 1));
+  }
+
+  @Test
+  void forPath_extensions_followJoblibsTable() {
+    assertThat(Compression.forPath(Path.of("a.pkl"))).isEqualTo(Compression.NONE);
+    assertThat(Compression.forPath(Path.of("a.pkl.z"))).isEqualTo(Compression.DEFAULT);
+    assertThat(Compression.forPath(Path.of("a.GZ")).codec()).isEqualTo(Compression.Codec.GZIP);
+    assertThat(Compression.forPath(Path.of("a.lz4")).codec()).isEqualTo(Compression.Codec.LZ4);
+    assertThat(Compression.forPath(Path.of("a.zst"))).isEqualTo(Compression.of(Compression.Codec.ZSTD, 3));
+    assertThat(Compression.forPath(Path.of("a.xz")).level()).isEqualTo(6);
+    assertThatThrownBy(() -> Joblib.dump(1, dir.resolve("a.bz2")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("bz2");
+    assertThatThrownBy(() -> Compression.level(10))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("[0, 1, 2, 3, 4, 5, 6, 7, 8, 9]");
+    assertThat(Compression.level(0)).isEqualTo(Compression.NONE);
+  }
+
+  @Test
+  void load_compressedFileByExtension_isDetectedFromTheHeader() throws Exception {
+    Path zst = dir.resolve("v.zst");
+    Joblib.dump(new double[100_000], zst);
+    assertThat(Files.size(zst)).isLessThan(10_000);
+    Path renamed = Files.move(zst, dir.resolve("renamed.bin"));
+    assertThat(Joblib.load(renamed, double[].class)).hasSize(100_000);
+  }
+
+  @Test
+  void load_notAJoblibFile_throwsCorruptFileException() throws Exception {
+    Path file = dir.resolve("plain.txt");
+    Files.writeString(file, "hello, this is not a dump");
+    assertThatThrownBy(() -> Joblib.load(file, Object.class))
+        .isInstanceOf(CorruptFileException.class)
+        .hasMessageContaining("not a joblib4j file");
+  }
+
+  @Test
+  void load_wrongType_throwsClassCastExceptionNamingBoth() {
+    Path file = dir.resolve("s.bin");
+    Joblib.dump("text", file);
+    assertThatThrownBy(() -> Joblib.load(file, Integer.class))
+        .isInstanceOf(ClassCastException.class)
+        .hasMessageContaining("java.lang.String")
+        .hasMessageContaining("java.lang.Integer");
+  }
+
+  @Test
+  void dump_threadInGraph_throwsNamingTheClassAndLeavesNoFile() throws Exception {
+    Path file = dir.resolve("t.bin");
+    assertThatThrownBy(() -> Joblib.dump(List.of(new Thread()), file))
+        .isInstanceOf(org.joblib4j.serial.SerializationException.class)
+        .hasMessageContaining("java.lang.Thread");
+    try (var files = Files.list(dir)) {
+      assertThat(files).isEmpty();
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Compression.Codec.class)
+  void load_fileCutAtEveryPointOfItsStart_throwsCorruptFileException(Compression.Codec codec)
+      throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    Joblib.dump(List.of("x", new double[5000]), out, Compression.of(codec));
+    byte[] bytes = out.toByteArray();
+    Path file = dir.resolve("cut.bin");
+    for (int cut = 0; cut < Math.min(bytes.length, 100); cut++) {
+      byte[] part = java.util.Arrays.copyOf(bytes, cut);
+      Files.write(file, part);
+      assertThatThrownBy(() -> Joblib.load(file, Object.class))
+          .isInstanceOf(CorruptFileException.class);
+      assertThatThrownBy(
+              () ->
+                  Joblib.load(new ByteArrayInputStream(part), Object.class, LoadOptions.defaults()))
+          .isInstanceOf(CorruptFileException.class);
+    }
+  }
 }

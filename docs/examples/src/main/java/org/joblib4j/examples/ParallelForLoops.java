@@ -198,7 +198,7 @@ public final class ParallelForLoops {
   public static List<Double> progressBar(PrintStream out) {
     // snippet:progress-bar
     List<Double> roots = new Parallel().nJobs(2)
-        .progressListener(new ProgressBar())       // on a terminal: a live bar, rate and ETA
+        .progressBar()                             // on a terminal: a live bar, rate and ETA
         .run(IntStream.range(0, 10_000).mapToObj(i -> delayed(Math::sqrt, (double) i)));
 
     // lines to a stream of your choice, at most one a second

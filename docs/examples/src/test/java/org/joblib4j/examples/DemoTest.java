@@ -35,6 +35,19 @@ class DemoTest {
   }
 
   @Test
+  void dumpLoad_givesTheRecordBack(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    assertThat(DemoStorage.dumpLoad(dir))
+        .startsWith("demo, 1,000,000 weights (last 99), vocabulary {a=0, b=1}");
+  }
+
+  @Test
+  void hashes_equalArraysHashEqually() {
+    List<String> h = DemoStorage.hashes();
+    assertThat(h.get(0)).isEqualTo(h.get(1));
+  }
+
+  @Test
   void run_unknownBackend_saysItIsSkipped() throws Exception {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     new Demo(new PrintStream(bytes, true, StandardCharsets.UTF_8))
