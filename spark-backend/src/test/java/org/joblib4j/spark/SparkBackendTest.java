@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.Random;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -19,8 +20,13 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.apache.spark.SparkContext;
+import org.apache.spark.SparkEnv;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerJobStart;
+import org.apache.spark.storage.BlockId;
+import org.apache.spark.storage.BlockManagerMaster;
+import org.apache.spark.storage.BlockStatus;
+import org.apache.spark.storage.BroadcastBlockId;
 import org.joblib4j.Joblib;
 import org.joblib4j.Parallel;
 import org.joblib4j.ParallelConfig;
@@ -31,6 +37,8 @@ import org.joblib4j.spi.BackendOptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import scala.jdk.javaapi.CollectionConverters;
+import scala.runtime.AbstractFunction1;
 
 /** The spark backend on the embedded {@code local[2]} context the build configures. */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -152,6 +160,60 @@ class SparkBackendTest {
 
     assertThat(sizes).hasSize(12).containsOnly((3 << 20) + 0).isNotEmpty();
     assertThat(Blob.DECODED.get()).isEqualTo(1);
+  }
+
+  @Test
+  void run_largeArgument_broadcastLivesDuringTheCallAndIsDestroyedAtItsEnd() throws Exception {
+    byte[] noise = new byte[3 << 20];
+    new Random(7).nextBytes(noise);
+    Blob blob = new Blob(noise);
+
+    List<Integer> seenByTasks =
+        new Parallel()
+            .backend("spark")
+            .nJobs(2)
+            .batchSize(1)
+            .run(
+                IntStream.range(0, 4)
+                    .mapToObj(i -> delayed(SparkBackendTest::largePiecesSeen, blob, i)));
+
+    assertThat(seenByTasks).allSatisfy(n -> assertThat(n).isPositive());
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+    while (largeBroadcastPieces() > 0 && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    assertThat(largeBroadcastPieces()).isZero();
+  }
+
+  /** Counts the broadcast pieces over 1 MB that the block manager master knows of. */
+  static int largeBroadcastPieces() {
+    BlockManagerMaster master = SparkEnv.get().blockManager().master();
+    int large = 0;
+    for (BlockId id :
+        CollectionConverters.asJava(master.getMatchingBlockIds(new IsPiece(), false))) {
+      for (BlockStatus status :
+          CollectionConverters.asJava(master.getBlockStatus(id, false)).values()) {
+        if (status.memSize() + status.diskSize() > (1 << 20)) {
+          large++;
+          break;
+        }
+      }
+    }
+    return large;
+  }
+
+  static int largePiecesSeen(Blob blob, int i) {
+    return largeBroadcastPieces();
+  }
+
+  /** Matches the pieces of broadcast variables. */
+  static final class IsPiece extends AbstractFunction1<BlockId, Object> implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public Object apply(BlockId id) {
+      return id instanceof BroadcastBlockId b && b.field().startsWith("piece");
+    }
   }
 
   @Test
