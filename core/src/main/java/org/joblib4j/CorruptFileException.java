@@ -5,8 +5,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Thrown when a file given to {@link Joblib#load} is not a complete, intact joblib4j dump: it is
- * truncated, a checksum does not match, a length field is larger than the file can hold, or it
- * is not a joblib4j file at all. The message names the file, the byte offset and the block.
+ * truncated, a checksum does not match, a length field is larger than the file can hold, or it is
+ * not a joblib4j file at all. The message names the file, the byte offset and the block.
  *
  * <p>Such a file never yields a value: delete it and dump the value again.
  */

@@ -17,14 +17,14 @@ import org.joblib4j.spi.ParallelBackend;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Static entry points of joblib that are not {@link Parallel}: CPU counts, the effective number
- * of jobs, persistence ({@link #dump}, {@link #load}) and content hashing ({@link #hash}).
+ * Static entry points of joblib that are not {@link Parallel}: CPU counts, the effective number of
+ * jobs, persistence ({@link #dump}, {@link #load}) and content hashing ({@link #hash}).
  *
  * <p>{@code dump} writes one file: a small header, then the object graph (Kryo), with large
  * primitive arrays and {@code java.nio} buffers written as raw aligned blocks at disk speed; every
- * block is checksummed. <b>Loading a file from an untrusted source without a class filter
- * ({@link LoadOptions#classFilter}) is unsafe</b>: like Java serialization and pickle, it may
- * instantiate any class on the class path. This class is thread-safe.
+ * block is checksummed. <b>Loading a file from an untrusted source without a class filter ({@link
+ * LoadOptions#classFilter}) is unsafe</b>: like Java serialization and pickle, it may instantiate
+ * any class on the class path. This class is thread-safe.
  */
 public final class Joblib {
   private Joblib() {}
@@ -80,7 +80,10 @@ public final class Joblib {
     dump(value, target, Compression.forPath(target));
   }
 
-  /** Writes {@code value} to {@code target} with {@code compression}; see {@link #dump(Object, Path)}. */
+  /**
+   * Writes {@code value} to {@code target} with {@code compression}; see {@link #dump(Object,
+   * Path)}.
+   */
   public static void dump(@Nullable Object value, Path target, Compression compression) {
     Persistence.dump(value, Objects.requireNonNull(target, "target"), compression);
   }
@@ -91,8 +94,8 @@ public final class Joblib {
   }
 
   /**
-   * Writes {@code value} to {@code target}, a {@code file:} URI or a Hadoop {@code FileSystem}
-   * URI ({@code hdfs://}, {@code s3a://}), compressed as its extension says.
+   * Writes {@code value} to {@code target}, a {@code file:} URI or a Hadoop {@code FileSystem} URI
+   * ({@code hdfs://}, {@code s3a://}), compressed as its extension says.
    */
   public static void dump(@Nullable Object value, URI target) {
     dump(value, target, Compression.forPath(Path.of(nameOf(target))));
@@ -140,10 +143,10 @@ public final class Joblib {
   }
 
   /**
-   * Returns a 128-bit content hash of {@code values} as 32 lowercase hex digits: equal values
-   * give equal hashes in every run, JVM and machine. Primitive arrays and buffers are hashed in
-   * bulk; lists and arrays in order; sets and maps regardless of order; records and other objects
-   * by their fields; enums by name; strings by their UTF-8 bytes; serializable lambdas by their
+   * Returns a 128-bit content hash of {@code values} as 32 lowercase hex digits: equal values give
+   * equal hashes in every run, JVM and machine. Primitive arrays and buffers are hashed in bulk;
+   * lists and arrays in order; sets and maps regardless of order; records and other objects by
+   * their fields; enums by name; strings by their UTF-8 bytes; serializable lambdas by their
    * implementation and captured values. See {@link ContentHash} for the full rules.
    *
    * @throws org.joblib4j.hash.UnhashableException naming the class of a value that has no content

@@ -36,32 +36,32 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A 128-bit content hash of value graphs, stable across runs, JVMs and machines: the XXH3-128
- * digest (zero-allocation-hashing's {@code xx128}) of a canonical encoding of the graph. This
- * class is thread-safe.
+ * digest (zero-allocation-hashing's {@code xx128}) of a canonical encoding of the graph. This class
+ * is thread-safe.
  *
  * <p>The encoding, and so the hash, follows these rules:
  *
  * <ul>
  *   <li>Every value starts with a type tag: {@code 1} (Integer) and {@code 1L} (Long) differ.
- *   <li>Strings are their UTF-8 bytes; boxed primitives their value; {@code BigInteger} and
- *       {@code BigDecimal} their value and scale; enums their class and constant name; classes
- *       their name; {@code Path} its string form.
+ *   <li>Strings are their UTF-8 bytes; boxed primitives their value; {@code BigInteger} and {@code
+ *       BigDecimal} their value and scale; enums their class and constant name; classes their name;
+ *       {@code Path} its string form.
  *   <li>Primitive arrays and {@code java.nio} buffers are hashed in bulk over their contents
  *       (buffers from position to limit).
  *   <li>Lists, queues, other collections and object arrays in iteration order; sets and maps
  *       regardless of order (the digests of their elements or entries are sorted), so equal
  *       collections give equal hashes whatever their class, as {@code equals} does.
- *   <li>Records and other objects by their class name and their non-static, non-transient
- *       fields, sorted by declaring class name and then field name.
+ *   <li>Records and other objects by their class name and their non-static, non-transient fields,
+ *       sorted by declaring class name and then field name.
  *   <li>Serializable lambdas and method references by their {@link SerializedLambda}: capturing
  *       class, implementation class and method, signature and captured values.
  *   <li>Other serializable JDK classes ({@code java.time}, {@code UUID}, ...) by their Java
  *       serialized form, which is their documented, stable state.
- *   <li>A reference back to an object that contains it is encoded as the distance to it, so
- *       cycles are hashed and do not recurse forever.
- *   <li>Anything else (threads, streams, locks, lambdas that are not serializable, JDK classes
- *       that are not serializable) is an {@link UnhashableException} naming the class; identity
- *       hash codes are never used.
+ *   <li>A reference back to an object that contains it is encoded as the distance to it, so cycles
+ *       are hashed and do not recurse forever.
+ *   <li>Anything else (threads, streams, locks, lambdas that are not serializable, JDK classes that
+ *       are not serializable) is an {@link UnhashableException} naming the class; identity hash
+ *       codes are never used.
  * </ul>
  */
 public final class ContentHash {
@@ -95,6 +95,8 @@ public final class ContentHash {
   static final class Encoder {
     private static final LongTupleHashFunction XX = LongTupleHashFunction.xx128();
     private static final Access<Object> NATIVE = Access.unsafe();
+    private static final Access<ByteBuffer> BUFFER_ACCESS = Access.toByteBuffer();
+
     /** Arrays of more bytes than this are hashed in place. */
     private static final int INLINE = 256;
 
@@ -371,8 +373,8 @@ public final class ContentHash {
         try {
           value = f.get(v);
         } catch (IllegalAccessException e) {
-          throw new UnhashableException(type.getName(), "field " + f.getName()
-              + " cannot be read (" + e.getMessage() + ")");
+          throw new UnhashableException(
+              type.getName(), "field " + f.getName() + " cannot be read (" + e.getMessage() + ")");
         }
         putString(f.getName());
         try {
@@ -428,7 +430,9 @@ public final class ContentHash {
       long[] d;
       if (b instanceof ByteBuffer bb) {
         type = 1;
-        d = XX.hashBytes(bb);
+        // Through the public buffer API: the library's direct-buffer path needs JDK internals.
+        ByteBuffer le = bb.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        d = XX.hash(le, BUFFER_ACCESS, le.position(), le.remaining());
       } else {
         Object array = copyOut(b);
         type = elementSize(array.getClass().getComponentType()) + 10;
@@ -561,7 +565,9 @@ public final class ContentHash {
                     .anyMatch(f -> !Modifier.isStatic(f.getModifiers()))) {
               return new Fields(
                   new Field[0],
-                  "it extends " + c.getName() + ", a JDK class that is not serializable and has"
+                  "it extends "
+                      + c.getName()
+                      + ", a JDK class that is not serializable and has"
                       + " no content to hash. Pass the data it holds instead.");
             }
             for (Field f : c.getDeclaredFields()) {
@@ -580,8 +586,13 @@ public final class ContentHash {
             } catch (RuntimeException e) {
               return new Fields(
                   new Field[0],
-                  "its field " + f.getDeclaringClass().getName() + "." + f.getName()
-                      + " cannot be read (" + e.getMessage() + "). Open its package to"
+                  "its field "
+                      + f.getDeclaringClass().getName()
+                      + "."
+                      + f.getName()
+                      + " cannot be read ("
+                      + e.getMessage()
+                      + "). Open its package to"
                       + " org.joblib4j, or pass the data it holds instead.");
             }
           }

@@ -38,10 +38,6 @@ public final class UnhashableException extends JoblibException {
 
   @Override
   public String getMessage() {
-    return "Cannot hash "
-        + className
-        + (path.isEmpty() ? "" : " at " + path)
-        + ": "
-        + problem;
+    return "Cannot hash " + className + (path.isEmpty() ? "" : " at " + path) + ": " + problem;
   }
 }

@@ -25,6 +25,7 @@ import org.tukaani.xz.XZOutputStream;
 /** Compressing and decompressing streams for each {@link Compression.Codec}, from the libraries. */
 final class Codecs {
   private static final int BUFFER = 1 << 16;
+
   /** The most memory, in KiB, an xz stream may ask for (level 9 needs about 65 MiB). */
   private static final int XZ_MEMORY_LIMIT_KIB = 96 * 1024;
 

@@ -4,8 +4,8 @@ import org.joblib4j.JoblibException;
 
 /**
  * Thrown by {@link org.joblib4j.Joblib#load} when the file names a class that the {@link
- * LoadOptions#classFilter(java.util.function.Predicate) class filter} refuses. No instance of
- * that class has been created.
+ * LoadOptions#classFilter(java.util.function.Predicate) class filter} refuses. No instance of that
+ * class has been created.
  */
 public final class DisallowedClassException extends JoblibException {
   private static final long serialVersionUID = 1L;

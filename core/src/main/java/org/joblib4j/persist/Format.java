@@ -19,10 +19,13 @@ final class Format {
   static final int FRAME_HEADER_SIZE = 16;
   static final int TRAILER_SIZE = 4;
   static final int ALIGNMENT = 64;
+
   /** The largest graph frame payload a reader accepts; writers emit at most this much. */
   static final int MAX_GRAPH_FRAME = 1 << 20;
+
   /** Arrays of at least this many bytes go to their own frame; smaller ones stay in the graph. */
   static final int BLOCK_THRESHOLD = 16 << 10;
+
   /** Bytes copied per step between arrays and the file. */
   static final int CHUNK = 4 << 20;
 
@@ -38,10 +41,13 @@ final class Format {
   static final int FLOAT = 6;
   static final int DOUBLE = 7;
   static final int BOOLEAN = 8;
+
   /** Element flag: the buffer was direct. */
   static final int FLAG_DIRECT = 0x80;
+
   /** Element flag: the buffer's byte order was big-endian. */
   static final int FLAG_BIG_ENDIAN = 0x40;
+
   static final int TYPE_MASK = 0x0F;
 
   private static final ThreadLocal<ByteBuffer> DIRECT_CHUNK = new ThreadLocal<>();
@@ -265,8 +271,8 @@ final class Format {
   }
 
   /**
-   * Copies {@code count} elements of {@code src} (absolute index {@code index}) into {@code dst}
-   * at its position, little-endian, advancing the position.
+   * Copies {@code count} elements of {@code src} (absolute index {@code index}) into {@code dst} at
+   * its position, little-endian, advancing the position.
    */
   static void putBuffer(ByteBuffer dst, Buffer src, int index, int count) {
     int start = dst.position();

@@ -21,12 +21,13 @@ import org.joblib4j.MmapMode;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Reads the frames of a body, checking every header and payload checksum and bounding every
- * length by what the file can still hold.
+ * Reads the frames of a body, checking every header and payload checksum and bounding every length
+ * by what the file can still hold.
  */
 final class FrameReader implements Source.FrameReaderPosition {
   /** Above this size, an array of unknown bound is read in parts before it is allocated. */
   private static final long DIRECT_ALLOCATION_LIMIT = 64L << 20;
+
   private static final int PART = 16 << 20;
 
   private final String name;
@@ -72,7 +73,8 @@ final class FrameReader implements Source.FrameReaderPosition {
 
   CorruptFileException corrupt(long at, String problem) {
     String where = fileOffsets ? "" : " (offset in the decompressed data)";
-    return new CorruptFileException(name, fileOffsets ? HEADER_SIZE + at : at, problem + where, null);
+    return new CorruptFileException(
+        name, fileOffsets ? HEADER_SIZE + at : at, problem + where, null);
   }
 
   CorruptFileException corrupt(String problem) {
@@ -121,8 +123,11 @@ final class FrameReader implements Source.FrameReaderPosition {
   /** Reads the payload of the current graph frame into a new or reused array. */
   byte[] graphPayload(byte @Nullable [] reuse) {
     if (length > Format.MAX_GRAPH_FRAME) {
-      throw corrupt("a graph frame of " + length + " bytes is larger than the limit of "
-          + Format.MAX_GRAPH_FRAME);
+      throw corrupt(
+          "a graph frame of "
+              + length
+              + " bytes is larger than the limit of "
+              + Format.MAX_GRAPH_FRAME);
     }
     int n = (int) length;
     byte[] b = reuse != null && reuse.length >= n ? reuse : new byte[Math.max(n, 8192)];
@@ -187,14 +192,16 @@ final class FrameReader implements Source.FrameReaderPosition {
       if (length > Integer.MAX_VALUE - 8) {
         throw corrupt("a buffer frame of " + length + " bytes is larger than a buffer can be");
       }
-      ByteBuffer b =
-          (flags & Format.FLAG_DIRECT) != 0
-              ? ByteBuffer.allocateDirect((int) length)
-              : ByteBuffer.allocate((int) length);
+      boolean direct = (flags & Format.FLAG_DIRECT) != 0;
+      ByteBuffer b;
       if (bound < 0 && length > DIRECT_ALLOCATION_LIMIT) {
-        Object bytes = arrayInPartsUnchecked(Format.BYTE, (int) length);
-        b.put((byte[]) bytes).flip();
+        byte[] bytes = (byte[]) arrayInParts(Format.BYTE, (int) length);
+        b =
+            direct
+                ? ByteBuffer.allocateDirect(bytes.length).put(bytes).flip()
+                : ByteBuffer.wrap(bytes);
       } else {
+        b = direct ? ByteBuffer.allocateDirect((int) length) : ByteBuffer.allocate((int) length);
         readFully(b, "a buffer");
         b.flip();
         crc.update(b.duplicate());
@@ -222,16 +229,17 @@ final class FrameReader implements Source.FrameReaderPosition {
     int t = element & Format.TYPE_MASK;
     int flags = element & ~Format.TYPE_MASK;
     if (t != type || (!buffer && flags != 0)) {
-      throw corrupt(at, "expected an array frame of " + Format.typeName(type) + ", found "
-          + Format.typeName(t));
+      throw corrupt(
+          at,
+          "expected an array frame of " + Format.typeName(type) + ", found " + Format.typeName(t));
     }
     return flags;
   }
 
   private int count(int size) {
     if (length % size != 0 || length / size > Integer.MAX_VALUE - 8) {
-      throw corrupt("an array frame of " + length + " bytes cannot hold elements of " + size
-          + " bytes");
+      throw corrupt(
+          "an array frame of " + length + " bytes cannot hold elements of " + size + " bytes");
     }
     return (int) (length / size);
   }
@@ -254,13 +262,8 @@ final class FrameReader implements Source.FrameReaderPosition {
     }
   }
 
-  private Object arrayInParts(int type, int count) {
-    Object array = arrayInPartsUnchecked(type, count);
-    return array;
-  }
-
   /* Reads the payload into parts first, so a lying length runs out of data before memory. */
-  private Object arrayInPartsUnchecked(int type, int count) {
+  private Object arrayInParts(int type, int count) {
     List<ByteBuffer> parts = new ArrayList<>();
     long remaining = length;
     while (remaining > 0) {
@@ -292,8 +295,8 @@ final class FrameReader implements Source.FrameReaderPosition {
       long at = position;
       byte k = nextFrame();
       if (k != Format.KIND_END) {
-        throw corrupt(at, "expected the end frame after the object graph, found kind '"
-            + (char) k + "'");
+        throw corrupt(
+            at, "expected the end frame after the object graph, found kind '" + (char) k + "'");
       }
       checkTrailer();
     }
@@ -308,8 +311,11 @@ final class FrameReader implements Source.FrameReaderPosition {
     tail.clear();
     readFully(tail, "a frame checksum");
     if (tail.getInt(0) != (int) crc.getValue()) {
-      throw corrupt(at, "the checksum of the frame starting at "
-          + (fileOffsets ? HEADER_SIZE + frameStart : frameStart) + " does not match its contents");
+      throw corrupt(
+          at,
+          "the checksum of the frame starting at "
+              + (fileOffsets ? HEADER_SIZE + frameStart : frameStart)
+              + " does not match its contents");
     }
   }
 
@@ -318,8 +324,9 @@ final class FrameReader implements Source.FrameReaderPosition {
     while (dst.hasRemaining()) {
       int n = s.read(dst);
       if (n < 0) {
-        throw corrupt(position, "the file ends inside " + what + " (" + dst.remaining()
-            + " more bytes expected)");
+        throw corrupt(
+            position,
+            "the file ends inside " + what + " (" + dst.remaining() + " more bytes expected)");
       }
       position += n;
     }

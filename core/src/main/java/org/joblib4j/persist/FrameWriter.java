@@ -16,7 +16,8 @@ final class FrameWriter {
   private static final byte[] ZEROS = new byte[ALIGNMENT];
 
   private final Sink sink;
-  private final ByteBuffer head = ByteBuffer.allocate(FRAME_HEADER_SIZE).order(ByteOrder.LITTLE_ENDIAN);
+  private final ByteBuffer head =
+      ByteBuffer.allocate(FRAME_HEADER_SIZE).order(ByteOrder.LITTLE_ENDIAN);
   private final ByteBuffer tail = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
   private final CRC32C crc = new CRC32C();
   private @Nullable ByteBuffer chunk;

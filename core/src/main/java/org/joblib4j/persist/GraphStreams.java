@@ -92,8 +92,8 @@ final class GraphStreams {
   }
 
   /**
-   * Kryo's input, except that a string whose length is larger than the rest of the file is
-   * refused before its characters are allocated.
+   * Kryo's input, except that a string whose length is larger than the rest of the file is refused
+   * before its characters are allocated.
    */
   static final class BoundedInput extends Input {
     private static final int SMALL = 1 << 16;
@@ -120,8 +120,11 @@ final class GraphStreams {
         long remaining = frames.remainingBound();
         if (chars > SMALL && remaining >= 0 && chars > remaining + (limit - position)) {
           throw frames.corrupt(
-              "a string claims " + chars + " characters but the file holds only "
-                  + (remaining + limit - position) + " more bytes");
+              "a string claims "
+                  + chars
+                  + " characters but the file holds only "
+                  + (remaining + limit - position)
+                  + " more bytes");
         }
       }
       position = start;

@@ -16,8 +16,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Dump and load on Hadoop {@code FileSystem} URIs. The only class of this package that touches
- * Hadoop, loaded only for URIs that are not local, so programs with local paths never load
- * Hadoop.
+ * Hadoop, loaded only for URIs that are not local, so programs with local paths never load Hadoop.
  */
 final class HadoopFiles {
   private HadoopFiles() {}

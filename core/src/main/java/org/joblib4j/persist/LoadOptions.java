@@ -17,8 +17,8 @@ import org.jspecify.annotations.Nullable;
  * <p><b>Loading a file from an untrusted source without a class filter is unsafe</b>: like Java
  * serialization and Python's pickle, the file names the classes it holds, and loading creates
  * instances of them. With a filter, a file naming a class the filter refuses fails with {@link
- * DisallowedClassException} before any instance of that class is created. Primitive arrays,
- * boxed primitives, {@code String} and {@code java.nio} buffers are always allowed. This class is
+ * DisallowedClassException} before any instance of that class is created. Primitive arrays, boxed
+ * primitives, {@code String} and {@code java.nio} buffers are always allowed. This class is
  * immutable.
  */
 public final class LoadOptions {
@@ -44,17 +44,18 @@ public final class LoadOptions {
    */
   public static LoadOptions allow(Class<?>... types) {
     Set<String> names = Arrays.stream(types).map(Class::getName).collect(Collectors.toSet());
-    return DEFAULTS.classFilter(new Predicate<>() {
-      @Override
-      public boolean test(String name) {
-        return names.contains(name);
-      }
+    return DEFAULTS.classFilter(
+        new Predicate<>() {
+          @Override
+          public boolean test(String name) {
+            return names.contains(name);
+          }
 
-      @Override
-      public String toString() {
-        return "allow" + names;
-      }
-    });
+          @Override
+          public String toString() {
+            return "allow" + names;
+          }
+        });
   }
 
   /** Returns options with no memory mapping whose class filter is {@code allowedClassNames}. */
@@ -64,9 +65,9 @@ public final class LoadOptions {
 
   /**
    * Returns a copy that memory-maps uncompressed files ({@code READ_ONLY} or {@code
-   * COPY_ON_WRITE}): buffers in the graph become views of the mapping, arrays are copied from it
-   * in bulk. Compressed files and streams cannot be mapped; they are read normally and a warning
-   * is logged.
+   * COPY_ON_WRITE}): buffers in the graph become views of the mapping, arrays are copied from it in
+   * bulk. Compressed files and streams cannot be mapped; they are read normally and a warning is
+   * logged.
    */
   public LoadOptions mmapMode(MmapMode mode) {
     return new LoadOptions(Objects.requireNonNull(mode, "mode"), classFilter);

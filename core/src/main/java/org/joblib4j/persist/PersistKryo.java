@@ -44,9 +44,9 @@ import org.joblib4j.serial.SerializationException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The Kryo set-up for files: the project's Kryo configuration (references on, no registration,
- * Java serialization for classes that customise it and for throwables, lambdas through Kryo's
- * closure support) plus out-of-band primitive arrays and buffers and the class filter.
+ * The Kryo set-up for files: the project's Kryo configuration (references on, no registration, Java
+ * serialization for classes that customise it and for throwables, lambdas through Kryo's closure
+ * support) plus out-of-band primitive arrays and buffers and the class filter.
  */
 final class PersistKryo {
   private static final String SESSION = "org.joblib4j.persist.session";
@@ -115,7 +115,14 @@ final class PersistKryo {
   }
 
   static Kryo newKryo() {
-    Kryo kryo = new FilteringKryo();
+    // ClosureSerializer's constructor sets static fields unsafely when java.lang.invoke is not
+    // opened; constructing Kryo instances one at a time avoids that race.
+    synchronized (ClosureSerializer.class) {
+      return configure(new FilteringKryo());
+    }
+  }
+
+  private static Kryo configure(Kryo kryo) {
     kryo.setRegistrationRequired(false);
     kryo.setReferences(true);
     kryo.setInstantiatorStrategy(new DefaultInstantiatorStrategy(new StdInstantiatorStrategy()));
@@ -161,13 +168,14 @@ final class PersistKryo {
   static final int INITIAL_CAPACITY_LIMIT = 1 << 16;
 
   /**
-   * Kryo's collection serializer, except that the size in the file only sizes the new collection
-   * up to a limit: a size that lies runs out of data instead of memory.
+   * Kryo's collection serializer, except that the size in the file only sizes the new collection up
+   * to a limit: a size that lies runs out of data instead of memory.
    */
   @SuppressWarnings("rawtypes")
   static final class CappedCollectionSerializer extends CollectionSerializer<Collection> {
     @Override
-    protected Collection create(Kryo kryo, Input input, Class<? extends Collection> type, int size) {
+    protected Collection create(
+        Kryo kryo, Input input, Class<? extends Collection> type, int size) {
       return super.create(kryo, input, type, Math.min(size, INITIAL_CAPACITY_LIMIT));
     }
   }
@@ -191,7 +199,9 @@ final class PersistKryo {
     while (t.isArray()) {
       t = t.getComponentType();
     }
-    if (t.isPrimitive() || ALWAYS_ALLOWED.contains(t.getName()) || Buffer.class.isAssignableFrom(t)) {
+    if (t.isPrimitive()
+        || ALWAYS_ALLOWED.contains(t.getName())
+        || Buffer.class.isAssignableFrom(t)) {
       return;
     }
     String name =
@@ -226,8 +236,8 @@ final class PersistKryo {
   }
 
   /**
-   * Small arrays inline in the graph; large ones as a marker that ends the graph frame, followed
-   * by an array frame.
+   * Small arrays inline in the graph; large ones as a marker that ends the graph frame, followed by
+   * an array frame.
    */
   static final class ArraySerializer extends Serializer<Object> {
     private final int type;
@@ -385,8 +395,8 @@ final class PersistKryo {
   }
 
   /**
-   * Java serialization inside the graph, for classes that customise it and for throwables; on
-   * load the class filter also applies to every class inside the serialized form.
+   * Java serialization inside the graph, for classes that customise it and for throwables; on load
+   * the class filter also applies to every class inside the serialized form.
    */
   static final class JavaSerialization extends Serializer<Object> {
     @Override
@@ -396,8 +406,7 @@ final class PersistKryo {
         oos.writeObject(object);
       } catch (IOException e) {
         throw new SerializationException(
-            "Could not serialize " + object.getClass().getName() + " with Java serialization: "
-                + e,
+            "Could not serialize " + object.getClass().getName() + " with Java serialization: " + e,
             e);
       }
       output.writeVarInt(bytes.size(), true);
@@ -446,10 +455,11 @@ final class PersistKryo {
   }
 
   /**
-   * Field serialization for plain classes, Java serialization for classes that customise it,
-   * and a clear refusal for JDK classes that are not data (threads, streams, sockets).
+   * Field serialization for plain classes, Java serialization for classes that customise it, and a
+   * clear refusal for JDK classes that are not data (threads, streams, sockets).
    */
-  static final class CheckingFactory extends SerializerFactory.BaseSerializerFactory<Serializer<?>> {
+  static final class CheckingFactory
+      extends SerializerFactory.BaseSerializerFactory<Serializer<?>> {
     private final SerializerFactory.FieldSerializerFactory fields =
         new SerializerFactory.FieldSerializerFactory();
 

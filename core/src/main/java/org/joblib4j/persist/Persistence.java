@@ -6,9 +6,11 @@ import com.esotericsoftware.kryo.kryo5.io.Input;
 import com.esotericsoftware.kryo.kryo5.io.Output;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.SequenceInputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
@@ -32,8 +34,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes and reads joblib4j files; the implementation behind {@link org.joblib4j.Joblib#dump}
- * and {@link org.joblib4j.Joblib#load}, which most programs should call instead. The format is
+ * Writes and reads joblib4j files; the implementation behind {@link org.joblib4j.Joblib#dump} and
+ * {@link org.joblib4j.Joblib#load}, which most programs should call instead. The format is
  * described in the {@linkplain org.joblib4j.persist package documentation}. This class is
  * thread-safe.
  *
@@ -119,8 +121,7 @@ public final class Persistence {
       ByteBuffer h = header(compression);
       out.write(h.array(), 0, h.limit());
       try (OutputStream body =
-          new BufferedOutputStream(
-              Codecs.compress(Codecs.keepOpen(out), compression), 1 << 16)) {
+          new BufferedOutputStream(Codecs.compress(Codecs.keepOpen(out), compression), 1 << 16)) {
         writeBody(value, Sink.of(body));
       }
       out.flush();
@@ -132,8 +133,8 @@ public final class Persistence {
   /**
    * Writes {@code value} to {@code target}: a {@code file:} URI or any Hadoop {@code FileSystem}
    * URI ({@code hdfs://}, {@code s3a://}); the latter needs {@code hadoop-client-api} and {@code
-   * hadoop-client-runtime} on the class path. On HDFS the final rename is atomic; on file
-   * systems without an atomic rename that replaces (such as S3) the old file is deleted first.
+   * hadoop-client-runtime} on the class path. On HDFS the final rename is atomic; on file systems
+   * without an atomic rename that replaces (such as S3) the old file is deleted first.
    */
   public static void dump(@Nullable Object value, URI target, Compression compression) {
     if (isLocal(target)) {
@@ -164,6 +165,17 @@ public final class Persistence {
       while (h.hasRemaining()) {
         if (ch.read(h) < 0) {
           break;
+        }
+      }
+      Compression.Codec outer = outerCodec(h.array(), h.position());
+      if (outer != null) {
+        // The whole dump was compressed afterwards (gzip v.pkl): read it through that codec.
+        warnMmap(options, name, "the whole file is compressed with " + outer);
+        ch.position(0);
+        try (InputStream in =
+            openDecompressor(
+                new BufferedInputStream(Channels.newInputStream(ch), 1 << 16), outer, name)) {
+          return load(in, name, -1, options.mmapMode(MmapMode.NONE), true);
         }
       }
       Compression.Codec codec = parseHeader(h, name);
@@ -205,9 +217,22 @@ public final class Persistence {
 
   /** Reads from a stream of {@code size} bytes in all ({@code -1} when unknown). */
   static @Nullable Object load(InputStream in, String name, long size, LoadOptions options) {
+    return load(in, name, size, options, false);
+  }
+
+  private static @Nullable Object load(
+      InputStream in, String name, long size, LoadOptions options, boolean unwrapped) {
     warnMmap(options, name, "it is read from a stream");
     try {
       byte[] hb = in.readNBytes(Format.HEADER_SIZE);
+      Compression.Codec outer = outerCodec(hb, hb.length);
+      if (outer != null && !unwrapped) {
+        // The whole dump was compressed afterwards (gzip v.pkl): read it through that codec.
+        InputStream whole = new SequenceInputStream(new ByteArrayInputStream(hb), in);
+        try (InputStream body = openDecompressor(Codecs.keepOpen(whole), outer, name)) {
+          return load(body, name, -1, options.mmapMode(MmapMode.NONE), true);
+        }
+      }
       Compression.Codec codec = parseHeader(ByteBuffer.wrap(hb).position(hb.length), name);
       FrameReader reader;
       if (codec == Compression.Codec.NONE) {
@@ -226,6 +251,42 @@ public final class Persistence {
     }
   }
 
+  /**
+   * Returns the codec whose magic bytes start {@code b} when it is not a joblib4j header: a dump
+   * compressed as a whole by another tool, detected as joblib detects its compressors.
+   */
+  static Compression.@Nullable Codec outerCodec(byte[] b, int n) {
+    if (n >= Format.MAGIC.length && Arrays.equals(b, 0, 4, Format.MAGIC, 0, 4)) {
+      return null;
+    }
+    if (n >= 2 && (b[0] & 0xFF) == 0x1F && (b[1] & 0xFF) == 0x8B) {
+      return Compression.Codec.GZIP;
+    }
+    if (n >= 4
+        && (b[0] & 0xFF) == 0x28
+        && (b[1] & 0xFF) == 0xB5
+        && (b[2] & 0xFF) == 0x2F
+        && (b[3] & 0xFF) == 0xFD) {
+      return Compression.Codec.ZSTD;
+    }
+    if (n >= 4 && b[0] == 0x04 && b[1] == 0x22 && b[2] == 0x4D && b[3] == 0x18) {
+      return Compression.Codec.LZ4;
+    }
+    if (n >= 6
+        && (b[0] & 0xFF) == 0xFD
+        && b[1] == '7'
+        && b[2] == 'z'
+        && b[3] == 'X'
+        && b[4] == 'Z'
+        && b[5] == 0) {
+      return Compression.Codec.XZ;
+    }
+    if (n >= 2 && (b[0] & 0xFF) == 0x78 && (((b[0] & 0xFF) << 8) | (b[1] & 0xFF)) % 31 == 0) {
+      return Compression.Codec.ZLIB;
+    }
+    return null;
+  }
+
   /** Opens a decompressor; one that cannot read the start of the compressed data means damage. */
   private static InputStream openDecompressor(
       InputStream in, Compression.Codec codec, String name) {
@@ -233,17 +294,14 @@ public final class Persistence {
       return Codecs.decompress(in, codec);
     } catch (IOException | RuntimeException e) {
       throw new CorruptFileException(
-          name,
-          Format.HEADER_SIZE,
-          "the " + codec + " data cannot be decompressed (" + e + ")",
-          e);
+          name, Format.HEADER_SIZE, "the " + codec + " data cannot be decompressed (" + e + ")", e);
     }
   }
 
   private static void warnMmap(LoadOptions options, String name, String why) {
     if (options.mmapMode() != MmapMode.NONE) {
-      LOG.warn("mmapMode {} ignored for {}: {}; it is read into memory.",
-          options.mmapMode(), name, why);
+      LOG.warn(
+          "mmapMode {} ignored for {}: {}; it is read into memory.", options.mmapMode(), name, why);
     }
   }
 
@@ -305,8 +363,11 @@ public final class Persistence {
       throw new CorruptFileException(
           name,
           8,
-          "it has format version " + version + ", and this joblib4j reads version "
-              + Format.VERSION + "; load it with the joblib4j release that wrote it",
+          "it has format version "
+              + version
+              + ", and this joblib4j reads version "
+              + Format.VERSION
+              + "; load it with the joblib4j release that wrote it",
           null);
     }
     int codec = b[9] & 0xFF;
@@ -369,7 +430,10 @@ public final class Persistence {
       for (Throwable t = e; t != null; t = t.getCause()) {
         if (t instanceof ClassNotFoundException) {
           throw new SerializationException(
-              "Cannot load " + name + ": it holds an instance of " + t.getMessage()
+              "Cannot load "
+                  + name
+                  + ": it holds an instance of "
+                  + t.getMessage()
                   + ", which is not on the class path. Load it in a JVM with the classes that"
                   + " dumped it.",
               e);

@@ -19,12 +19,13 @@
  *
  * <p>Kind {@code 'G'} frames carry the object graph written with Kryo (at most 1 MiB each); kind
  * {@code 'A'} frames carry the raw little-endian contents of one large primitive array or {@code
- * java.nio} buffer, with the padding chosen so that the payload starts at a file offset that is
- * a multiple of 64; kind {@code 'E'} ends the body. The graph refers to array frames by position:
- * a large array in the graph is a marker that ends its graph frame and is followed by the array's
- * frame. Every length is checked against what the file can still hold before anything is
- * allocated, and every frame header and payload is checked against its checksum before its
- * contents are used.
+ * java.nio} buffer, with the padding chosen so that the payload starts at a file offset that is a
+ * multiple of 64; kind {@code 'E'} ends the body. The graph refers to array frames by position: a
+ * large array in the graph is a marker that ends its graph frame and is followed by the array's
+ * frame. A file that was compressed as a whole afterwards (with {@code gzip}, {@code zstd}, {@code
+ * xz}, {@code lz4} or zlib) is recognised by the codec's magic bytes and read through it. Every
+ * length is checked against what the file can still hold before anything is allocated, and every
+ * frame header and payload is checked against its checksum before its contents are used.
  */
 @NullMarked
 package org.joblib4j.persist;

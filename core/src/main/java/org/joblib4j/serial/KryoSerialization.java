@@ -44,7 +44,11 @@ final class KryoSerialization extends Serializer {
     kryo.setRegistrationRequired(false);
     kryo.setReferences(true);
     kryo.setInstantiatorStrategy(new DefaultInstantiatorStrategy(new StdInstantiatorStrategy()));
-    kryo.register(ClosureSerializer.Closure.class, new ClosureSerializer());
+    // ClosureSerializer's static set-up races when java.lang.invoke is not opened: build one at a
+    // time.
+    synchronized (ClosureSerializer.class) {
+      kryo.register(ClosureSerializer.Closure.class, new ClosureSerializer());
+    }
     kryo.addDefaultSerializer(Throwable.class, new JavaSerializer());
     kryo.setDefaultSerializer(new CheckingFactory());
     return kryo;

@@ -130,4 +130,17 @@ class ContentHashTest {
         .isInstanceOf(UnhashableException.class)
         .hasMessageContaining("not serializable");
   }
+
+  @Test
+  void hash_directAndHeapBuffersWithEqualContents_areEqual() {
+    java.nio.ByteBuffer heap = java.nio.ByteBuffer.allocate(100_000);
+    java.nio.ByteBuffer direct = java.nio.ByteBuffer.allocateDirect(100_000);
+    heap.put(99_999, (byte) 3);
+    direct.put(99_999, (byte) 3);
+    assertThat(Joblib.hash(direct)).isEqualTo(Joblib.hash(heap));
+    direct.put(5, (byte) 1);
+    assertThat(Joblib.hash(direct)).isNotEqualTo(Joblib.hash(heap));
+    java.nio.DoubleBuffer view = direct.asDoubleBuffer();
+    assertThat(Joblib.hash(view)).isEqualTo(Joblib.hash(view.duplicate()));
+  }
 }

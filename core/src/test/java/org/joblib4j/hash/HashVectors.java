@@ -54,6 +54,11 @@ public final class HashVectors {
       big[i] = i * 0.25;
     }
     m.put("bigDoubles", new Object[] {big});
+    java.nio.ByteBuffer direct = java.nio.ByteBuffer.allocateDirect(70_000);
+    for (int i = 0; i < direct.capacity(); i += 7) {
+      direct.put(i, (byte) i);
+    }
+    m.put("directBuffer", new Object[] {direct});
     m.put("smallLongs", new Object[] {new long[] {1, 2, 3}});
     m.put("record", new Object[] {new Point(1, 2.5, "p")});
     m.put("enum", new Object[] {Mode.SLOW});

@@ -25,6 +25,7 @@ class HashVectorsTest {
           "set=607f58d2e72ee9b7ee067b1fc7fd38fd",
           "twoArgs=c8bb0d315bbc3a203768c45a406ce696",
           "bigDoubles=6f6d737820f42ae9c689b2fd15c0fb50",
+          "directBuffer=e46cae19a0059a1bc3e7bc446178faf1",
           "smallLongs=df3e2c414ca4982d56255d320b3d6a46",
           "record=c4d1bc7266aa8f38165c9234d52b7994",
           "enum=ea2002345568bc137563823c4d36f68b",

@@ -60,8 +60,7 @@ class ClassFilterTest {
     List<Object> value = new ArrayList<>(List.of("x", new Gadget()));
     Joblib.dump(value, file);
     int before = CREATED.get();
-    assertThatThrownBy(
-            () -> Joblib.load(file, Object.class, LoadOptions.allow(ArrayList.class)))
+    assertThatThrownBy(() -> Joblib.load(file, Object.class, LoadOptions.allow(ArrayList.class)))
         .isInstanceOf(DisallowedClassException.class)
         .hasMessageContaining(Gadget.class.getName())
         .hasMessageContaining(file.toString());
@@ -84,8 +83,7 @@ class ClassFilterTest {
   void load_classInsideJavaSerializedValue_isRefused() {
     Path file = dir.resolve("envelope.bin");
     Joblib.dump(new Envelope(new Marker()), file);
-    assertThatThrownBy(
-            () -> Joblib.load(file, Envelope.class, LoadOptions.allow(Envelope.class)))
+    assertThatThrownBy(() -> Joblib.load(file, Envelope.class, LoadOptions.allow(Envelope.class)))
         .isInstanceOf(DisallowedClassException.class)
         .hasMessageContaining(Marker.class.getName());
     Envelope ok =

@@ -69,16 +69,23 @@ public final class CorruptionFuzz {
               Joblib.load(new ByteArrayInputStream(damaged), Object.class, LoadOptions.defaults());
         }
         if (!expected.equals(Joblib.hash(back))) {
-          System.out.println("FAIL wrong data loaded, case " + i + " codec "
-              + compressions.get(which));
+          System.out.println(
+              "FAIL wrong data loaded, case " + i + " codec " + compressions.get(which));
           System.exit(1);
         }
         intact++;
       } catch (CorruptFileException e) {
         corrupt++;
       } catch (Throwable t) {
-        System.out.println("FAIL case " + i + " codec " + compressions.get(which) + " via "
-            + (viaPath ? "path" : "stream") + ": " + t);
+        System.out.println(
+            "FAIL case "
+                + i
+                + " codec "
+                + compressions.get(which)
+                + " via "
+                + (viaPath ? "path" : "stream")
+                + ": "
+                + t);
         t.printStackTrace(System.out);
         System.exit(1);
       }
@@ -111,14 +118,15 @@ public final class CorruptionFuzz {
 
   private static byte[] damage(byte[] original, Compression c, Random random) throws Exception {
     switch (random.nextInt(4)) {
-      case 0: {
-        byte[] b = original.clone();
-        int flips = 1 + random.nextInt(4);
-        for (int i = 0; i < flips; i++) {
-          b[random.nextInt(b.length)] ^= (byte) (1 + random.nextInt(255));
+      case 0:
+        {
+          byte[] b = original.clone();
+          int flips = 1 + random.nextInt(4);
+          for (int i = 0; i < flips; i++) {
+            b[random.nextInt(b.length)] ^= (byte) (1 + random.nextInt(255));
+          }
+          return b;
         }
-        return b;
-      }
       case 1:
         return Arrays.copyOf(original, random.nextInt(original.length));
       default:
@@ -142,8 +150,8 @@ public final class CorruptionFuzz {
   private static byte[] decompress(byte[] original, Compression c) throws Exception {
     try (InputStream in =
         Codecs.decompress(
-            new ByteArrayInputStream(original, Format.HEADER_SIZE,
-                original.length - Format.HEADER_SIZE),
+            new ByteArrayInputStream(
+                original, Format.HEADER_SIZE, original.length - Format.HEADER_SIZE),
             c.codec())) {
       return in.readAllBytes();
     }
@@ -164,8 +172,16 @@ public final class CorruptionFuzz {
     int frame = frames.get(random.nextInt(frames.size()));
     long length = b.getLong(frame + 4);
     long[] lies = {
-      random.nextLong(), length + 1, length - 1, length + 8, 1L << 31, 1L << 40, Long.MAX_VALUE,
-      Integer.MAX_VALUE, (1L << 30) * 8, 0
+      random.nextLong(),
+      length + 1,
+      length - 1,
+      length + 8,
+      1L << 31,
+      1L << 40,
+      Long.MAX_VALUE,
+      Integer.MAX_VALUE,
+      (1L << 30) * 8,
+      0
     };
     b.putLong(frame + 4, lies[random.nextInt(lies.length)]);
     if (fixChecksum) {

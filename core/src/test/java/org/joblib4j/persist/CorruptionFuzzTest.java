@@ -35,8 +35,7 @@ class CorruptionFuzzTest {
     if (!done) {
       p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
     }
-    String out =
-        java.nio.file.Files.readString(dir.resolve("out.txt"), StandardCharsets.UTF_8);
+    String out = java.nio.file.Files.readString(dir.resolve("out.txt"), StandardCharsets.UTF_8);
     assertThat(done).as("fuzz finished in time; output:%n%s", out).isTrue();
     assertThat(out).as(out).contains("OK 10000");
     assertThat(p.exitValue()).isZero();

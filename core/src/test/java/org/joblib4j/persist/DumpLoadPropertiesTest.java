@@ -96,7 +96,8 @@ class DumpLoadPropertiesTest {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     Joblib.dump(graph, out, Compression.of(codec));
     List<?> back =
-        Joblib.load(new ByteArrayInputStream(out.toByteArray()), List.class, LoadOptions.defaults());
+        Joblib.load(
+            new ByteArrayInputStream(out.toByteArray()), List.class, LoadOptions.defaults());
     assertThat(back.get(1)).isSameAs(back.get(0));
     assertThat(((Map<?, ?>) back.get(2)).get("again")).isSameAs(back.get(0));
   }

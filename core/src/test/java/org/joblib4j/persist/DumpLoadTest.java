@@ -84,7 +84,8 @@ class DumpLoadTest {
   @Test
   void load_mmapReadOnly_buffersAreViewsOfTheFile() throws Exception {
     Path file = dir.resolve("buffers.bin");
-    DoubleBuffer db = ByteBuffer.allocateDirect(8 * 1000).order(ByteOrder.BIG_ENDIAN).asDoubleBuffer();
+    DoubleBuffer db =
+        ByteBuffer.allocateDirect(8 * 1000).order(ByteOrder.BIG_ENDIAN).asDoubleBuffer();
     for (int i = 0; i < 1000; i++) {
       db.put(i, i * 2.0);
     }
@@ -154,7 +155,8 @@ class DumpLoadTest {
     assertThat(Compression.forPath(Path.of("a.pkl.z"))).isEqualTo(Compression.DEFAULT);
     assertThat(Compression.forPath(Path.of("a.GZ")).codec()).isEqualTo(Compression.Codec.GZIP);
     assertThat(Compression.forPath(Path.of("a.lz4")).codec()).isEqualTo(Compression.Codec.LZ4);
-    assertThat(Compression.forPath(Path.of("a.zst"))).isEqualTo(Compression.of(Compression.Codec.ZSTD, 3));
+    assertThat(Compression.forPath(Path.of("a.zst")))
+        .isEqualTo(Compression.of(Compression.Codec.ZSTD, 3));
     assertThat(Compression.forPath(Path.of("a.xz")).level()).isEqualTo(6);
     assertThatThrownBy(() -> Joblib.dump(1, dir.resolve("a.bz2")))
         .isInstanceOf(IllegalArgumentException.class)
@@ -222,5 +224,50 @@ class DumpLoadTest {
                   Joblib.load(new ByteArrayInputStream(part), Object.class, LoadOptions.defaults()))
           .isInstanceOf(CorruptFileException.class);
     }
+  }
+
+  @Test
+  void dump_largeArraysAndBuffers_startAt64ByteAlignedFileOffsets() throws Exception {
+    Path file = dir.resolve("aligned.bin");
+    Joblib.dump(
+        List.of("a", new double[3000], "bc", new byte[20_001], ByteBuffer.allocate(777), 5), file);
+    ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
+    int arrays = 0;
+    int at = Format.HEADER_SIZE;
+    while (at < b.limit()) {
+      byte kind = b.get(at);
+      int pad = b.getShort(at + 2) & 0xFFFF;
+      long length = b.getLong(at + 4);
+      int payload = at + Format.FRAME_HEADER_SIZE + pad;
+      if (kind == Format.KIND_ARRAY) {
+        arrays++;
+        assertThat(payload % 64).as("payload offset %d", payload).isZero();
+      }
+      at = payload + (int) length + Format.TRAILER_SIZE;
+    }
+    assertThat(at).isEqualTo(b.limit());
+    assertThat(arrays).isEqualTo(3);
+  }
+
+  @ParameterizedTest
+  @EnumSource(
+      value = Compression.Codec.class,
+      names = {"NONE"},
+      mode = EnumSource.Mode.EXCLUDE)
+  void load_dumpCompressedAsAWholeAfterwards_isDetectedFromMagicBytes(Compression.Codec codec)
+      throws Exception {
+    ByteArrayOutputStream plain = new ByteArrayOutputStream();
+    Joblib.dump(List.of("whole", new double[4000]), plain, Compression.NONE);
+    ByteArrayOutputStream whole = new ByteArrayOutputStream();
+    try (java.io.OutputStream z = Codecs.compress(Codecs.keepOpen(whole), Compression.of(codec))) {
+      z.write(plain.toByteArray());
+    }
+    Path file = dir.resolve("whole.bin");
+    Files.write(file, whole.toByteArray());
+    assertThat(Joblib.load(file, List.class).get(0)).isEqualTo("whole");
+    List<?> fromStream =
+        Joblib.load(
+            new ByteArrayInputStream(whole.toByteArray()), List.class, LoadOptions.defaults());
+    assertThat((double[]) fromStream.get(1)).hasSize(4000);
   }
 }

@@ -15,11 +15,13 @@ import org.joblib4j.Joblib;
 import org.junit.jupiter.api.Test;
 
 /**
- * Sizes inside the object graph that lie, in files whose checksums were recomputed to match
- * (a crafted file, not a damaged one), run out of data instead of memory.
+ * Sizes inside the object graph that lie, in files whose checksums were recomputed to match (a
+ * crafted file, not a damaged one), run out of data instead of memory.
  */
 class LyingGraphTest {
-  private static final byte[] HUGE_VARINT = {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 0x07};
+  private static final byte[] HUGE_VARINT = {
+    (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 0x07
+  };
 
   @Test
   void load_collectionSizesThatLie_failWithCorruptFileExceptionNotOutOfMemory() {
@@ -52,7 +54,10 @@ class LyingGraphTest {
     System.arraycopy(file, 0, c, 0, payloadStart + at);
     System.arraycopy(HUGE_VARINT, 0, c, payloadStart + at, HUGE_VARINT.length);
     System.arraycopy(
-        file, payloadStart + at + 1, c, payloadStart + at + HUGE_VARINT.length,
+        file,
+        payloadStart + at + 1,
+        c,
+        payloadStart + at + HUGE_VARINT.length,
         file.length - payloadStart - at - 1);
     ByteBuffer b = ByteBuffer.wrap(c).order(ByteOrder.LITTLE_ENDIAN);
     int newLength = payloadLength + grow;
