@@ -120,17 +120,23 @@ public final class Dispatcher<R> implements ResultIterator<R> {
     this.reporter =
         new ProgressReporter(
             options.callName(), options.verbose(), options.listener(), options.totalTasks());
+    int initialBatchSize =
+        options.batchSize() > 0
+            ? 1
+            : Math.max(1, backend.initialBatchSize(options.totalTasks(), options.nWorkers()));
     this.sizer =
         options.batchSize() > 0
             ? BatchSizer.fixed(options.batchSize())
             : new AutoBatcher(
                 backend.minBatchDuration(),
                 backend.maxBatchDuration(),
+                initialBatchSize,
                 options.verbose(),
                 reporter);
     try {
       this.preDispatch = PreDispatch.tasks(options.preDispatch(), nWorkers);
-      this.preDispatchLeft = preDispatch;
+      // A backend that starts with larger batches counts pre-dispatch in batches of that size.
+      this.preDispatchLeft = (int) Math.min(Integer.MAX_VALUE, (long) preDispatch * initialBatchSize);
       Task<?> first = pull();
       pushedBack = first;
       String function = first != null ? Lambdas.name(first.function()) : "nothing";

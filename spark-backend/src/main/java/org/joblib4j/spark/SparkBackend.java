@@ -482,6 +482,18 @@ final class SparkBackend implements ParallelBackend {
     return Duration.ofMillis(500);
   }
 
+  /**
+   * Spreads an input of known size over the slots in about two rounds: every batch costs a Spark
+   * job (about 20 ms on local[2]), so growing batches from one task would cost a job per round.
+   */
+  @Override
+  public int initialBatchSize(long totalTasks, int nWorkers) {
+    if (totalTasks <= 0) {
+      return 1;
+    }
+    return (int) Math.max(1, Math.min(1 << 16, totalTasks / (2L * nWorkers)));
+  }
+
   @Override
   public Duration maxBatchDuration() {
     return Duration.ofSeconds(5);
