@@ -23,10 +23,12 @@ final class AutoBatcher implements BatchSizer {
   private final double maxSeconds;
   private final int verbose;
   private final ProgressReporter reporter;
-  private int effectiveBatchSize = 1;
+  private int effectiveBatchSize;
   private double smoothedSeconds;
 
-  AutoBatcher(Duration min, Duration max, int verbose, ProgressReporter reporter) {
+  AutoBatcher(
+      Duration min, Duration max, int initialBatchSize, int verbose, ProgressReporter reporter) {
+    this.effectiveBatchSize = Math.max(1, initialBatchSize);
     this.minSeconds = min.toNanos() / 1e9;
     this.maxSeconds = max.toNanos() / 1e9;
     this.verbose = verbose;

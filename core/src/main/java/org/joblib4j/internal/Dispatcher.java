@@ -120,17 +120,23 @@ public final class Dispatcher<R> implements ResultIterator<R> {
     this.reporter =
         new ProgressReporter(
             options.callName(), options.verbose(), options.listener(), options.totalTasks());
+    int initialBatchSize =
+        options.batchSize() > 0
+            ? 1
+            : Math.max(1, backend.initialBatchSize(options.totalTasks(), options.nWorkers()));
     this.sizer =
         options.batchSize() > 0
             ? BatchSizer.fixed(options.batchSize())
             : new AutoBatcher(
                 backend.minBatchDuration(),
                 backend.maxBatchDuration(),
+                initialBatchSize,
                 options.verbose(),
                 reporter);
     try {
       this.preDispatch = PreDispatch.tasks(options.preDispatch(), nWorkers);
-      this.preDispatchLeft = preDispatch;
+      // A backend that starts with larger batches counts pre-dispatch in batches of that size.
+      this.preDispatchLeft = (int) Math.min(Integer.MAX_VALUE, (long) preDispatch * initialBatchSize);
       Task<?> first = pull();
       pushedBack = first;
       String function = first != null ? Lambdas.name(first.function()) : "nothing";
@@ -153,29 +159,38 @@ public final class Dispatcher<R> implements ResultIterator<R> {
 
   @Override
   public boolean hasNext() {
-    while (true) {
-      if (current.hasNext()) {
-        return true;
-      }
-      if (finished) {
+    while (!current.hasNext()) {
+      List<@Nullable Object> values = nextBatchValues();
+      if (values == null) {
         return false;
       }
-      Pending p;
-      try {
-        p = nextDeliverable();
-      } catch (RuntimeException | Error e) {
-        abort();
-        throw e;
-      }
-      if (p == null) {
-        finished = true;
-        reporter.finish(completedTasks);
-        end();
-        return false;
-      }
-      BatchResult result = p.result;
-      current = result != null ? result.values().iterator() : Collections.emptyIterator();
+      current = values.iterator();
     }
+    return true;
+  }
+
+  /**
+   * Returns the values of the next batch to deliver, waiting for it, or null when the call has
+   * ended. A failure cancels the call and is thrown.
+   */
+  private @Nullable List<@Nullable Object> nextBatchValues() {
+    if (finished) {
+      return null;
+    }
+    Pending p;
+    try {
+      p = nextDeliverable();
+    } catch (RuntimeException | Error e) {
+      abort();
+      throw e;
+    }
+    if (p == null) {
+      reporter.finish(completedTasks);
+      end();
+      return null;
+    }
+    BatchResult result = p.result;
+    return result != null ? result.values() : List.of();
   }
 
   @Override
@@ -196,24 +211,9 @@ public final class Dispatcher<R> implements ResultIterator<R> {
       while (current.hasNext()) {
         out.add((R) current.next());
       }
-      while (!finished) {
-        Pending p;
-        try {
-          p = nextDeliverable();
-        } catch (RuntimeException | Error e) {
-          abort();
-          throw e;
-        }
-        if (p == null) {
-          finished = true;
-          reporter.finish(completedTasks);
-          end();
-          break;
-        }
-        BatchResult result = p.result;
-        if (result != null) {
-          out.addAll((List<R>) (List<?>) result.values());
-        }
+      List<@Nullable Object> values;
+      while ((values = nextBatchValues()) != null) {
+        out.addAll((List<R>) (List<?>) values);
       }
       return out;
     } finally {

@@ -85,6 +85,20 @@ public interface ParallelBackend extends AutoCloseable {
     return Duration.ofMillis(200);
   }
 
+  /**
+   * Returns the batch size the auto-batcher starts from, and the number of tasks a pre-dispatched
+   * batch counts for: joblib's 1. A backend whose every batch costs a lot (a cluster job) may
+   * spread an input of known size over its workers in a few rounds instead, such as {@code
+   * totalTasks / (4 * nWorkers)}; the auto-batcher then adjusts from there.
+   *
+   * @param totalTasks the number of tasks when the input's size is known, else -1
+   * @param nWorkers the workers of the call
+   * @since 0.1
+   */
+  default int initialBatchSize(long totalTasks, int nWorkers) {
+    return 1;
+  }
+
   /** Returns the batch duration above which the auto-batcher shrinks batches: joblib's 2 s. */
   default Duration maxBatchDuration() {
     return Duration.ofSeconds(2);

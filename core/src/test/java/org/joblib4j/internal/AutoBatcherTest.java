@@ -11,6 +11,7 @@ class AutoBatcherTest {
       new AutoBatcher(
           Duration.ofMillis(200),
           Duration.ofSeconds(2),
+          1,
           0,
           new ProgressReporter("Parallel(n_jobs=2)", 0, null, -1));
 
@@ -21,6 +22,17 @@ class AutoBatcherTest {
   @Test
   void batchSize_noSampleYet_isOne() {
     assertThat(batcher.batchSize()).isEqualTo(1);
+  }
+
+  @Test
+  void batchSize_backendStartsLarger_startsThereAndStillAdjusts() {
+    AutoBatcher large =
+        new AutoBatcher(Duration.ofMillis(200), Duration.ofSeconds(2), 500, 0,
+            new ProgressReporter("Parallel(n_jobs=2)", 0, null, -1));
+    assertThat(large.batchSize()).isEqualTo(500);
+    large.batchCompleted(500, ms(10_000));
+    // new = max(2 * int(500 * 0.2 / 10), 1) = 20
+    assertThat(large.batchSize()).isEqualTo(20);
   }
 
   @Test
