@@ -174,18 +174,20 @@ public final class SideBySide {
   private void p1TinyTasks() throws Exception {
     int n = tinyTasks;
     String what = String.format(Locale.ROOT, "%,d tiny tasks (sqrt), nJobs=2", n);
+    // Calls of milliseconds: enough warm-up calls for the JIT to compile every side's hot path.
+    int warm = quick ? reps : 50;
     ExecutorService pool = Executors.newFixedThreadPool(2);
     ForkJoinPool fj = new ForkJoinPool(2);
     double es;
     double ps;
     try {
-      es = Timing.median(reps, reps, () -> TinyTaskBenchmark.executorService(pool, n));
-      ps = Timing.median(reps, reps, () -> TinyTaskBenchmark.parallelStream(fj, n));
+      es = Timing.median(warm, reps, () -> TinyTaskBenchmark.executorService(pool, n));
+      ps = Timing.median(warm, reps, () -> TinyTaskBenchmark.parallelStream(fj, n));
     } finally {
       pool.shutdownNow();
       fj.shutdownNow();
     }
-    double th = Timing.median(reps, reps, () -> TinyTaskBenchmark.joblib4j("threading", n));
+    double th = Timing.median(warm, reps, () -> TinyTaskBenchmark.joblib4j("threading", n));
     Map<String, Double> py = Map.of();
     if (python.available()) {
       py = python.run("tiny", n, 1, slowReps, "threading,loky");
@@ -199,7 +201,7 @@ public final class SideBySide {
             "P1", what + ", threading", n, th, "joblib threading", py.get("tiny_threading"),
             "≥ 20× joblib threading", 20));
     if (hasBackend("processes")) {
-      double pr = Timing.median(reps, reps, () -> TinyTaskBenchmark.joblib4j("processes", n));
+      double pr = Timing.median(warm, reps, () -> TinyTaskBenchmark.joblib4j("processes", n));
       say("P1 processes " + Row.time(pr));
       rows.add(
           comparePython(
@@ -247,25 +249,33 @@ public final class SideBySide {
     }
   }
 
+  /**
+   * Returns the median over runs of (time with one job) / (time with two jobs), the two measured
+   * back to back in each run, so that other work on the machine weighs on both alike.
+   */
   private double speedUp(String backend, long rounds) throws Exception {
-    double[] t = new double[2];
-    for (int jobs = 1; jobs <= 2; jobs++) {
-      int j = jobs;
-      t[jobs - 1] =
-          Timing.median(
-              1,
-              slowReps,
-              () ->
-                  new Parallel()
-                      .backend(backend)
-                      .nJobs(j)
-                      .run(
-                          LongStream.range(0, cpuTasks)
-                              .mapToObj(i -> delayed(Work::burn, rounds))));
+    List<Double> ratios = new ArrayList<>();
+    List<Double> ones = new ArrayList<>();
+    List<Double> twos = new ArrayList<>();
+    for (int rep = 0; rep <= slowReps; rep++) {
+      double one = Timing.median(0, 1, () -> cpuCall(backend, 1, rounds));
+      double two = Timing.median(0, 1, () -> cpuCall(backend, 2, rounds));
+      if (rep > 0) { // the first pair warms up
+        ratios.add(one / two);
+        ones.add(one);
+        twos.add(two);
+      }
     }
-    say(String.format(Locale.ROOT, "P2 %s: nJobs=1 %s, nJobs=2 %s", backend, Row.time(t[0]),
-        Row.time(t[1])));
-    return t[0] / t[1];
+    say(String.format(Locale.ROOT, "P2 %s: nJobs=1 %s, nJobs=2 %s", backend,
+        Row.time(median(ones)), Row.time(median(twos))));
+    return median(ratios);
+  }
+
+  private List<Long> cpuCall(String backend, int jobs, long rounds) {
+    return new Parallel()
+        .backend(backend)
+        .nJobs(jobs)
+        .run(LongStream.range(0, cpuTasks).mapToObj(i -> delayed(Work::burn, rounds)));
   }
 
   private static Row speedUpRow(
