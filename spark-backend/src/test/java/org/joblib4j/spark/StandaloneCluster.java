@@ -326,7 +326,11 @@ final class StandaloneCluster implements AutoCloseable {
       if (TEST_TOOLS.stream().anyMatch(unix::contains) || !Files.exists(path)) {
         continue;
       }
-      if (Files.isDirectory(path) || APP.stream().anyMatch(unix::contains)) {
+      // Under `mvn verify` the reactor puts the project's own modules here as packaged jars
+      // (joblib4j-core-*.jar), under `mvn test` as class folders: both are the application's.
+      if (Files.isDirectory(path)
+          || APP.stream().anyMatch(unix::contains)
+          || path.getFileName().toString().startsWith("joblib4j-")) {
         appEntries.add(path);
       } else if (unix.endsWith(".jar") && names.add(path.getFileName().toString())) {
         Files.createSymbolicLink(jars.resolve(path.getFileName()), path);
