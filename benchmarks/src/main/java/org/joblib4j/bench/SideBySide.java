@@ -52,7 +52,7 @@ import org.jspecify.annotations.Nullable;
  * /usr/bin/python3}), a plain {@code ExecutorService}, a parallel stream, hand-written Spark RDD
  * code on {@code local[2]}, and {@code ObjectOutputStream}.
  *
- * <p>Run from the repository root (about ten minutes):
+ * <p>Run from the repository root (three minutes or so on two cores):
  *
  * <pre>
  * mvn -q -B -DskipTests package -pl benchmarks -am
