@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -50,7 +51,8 @@ import org.jspecify.annotations.Nullable;
  * prints a table of ratios and rewrites {@code docs/benchmarks.md} with it, the machine and the
  * date. Peers: Python's joblib (Debian's {@code python3-joblib}, run with {@code
  * /usr/bin/python3}), a plain {@code ExecutorService}, a parallel stream, hand-written Spark RDD
- * code on {@code local[2]}, and {@code ObjectOutputStream}.
+ * code on {@code local[2]} and on a standalone cluster (a Master and one 2-core Worker, separate
+ * JVMs the runner starts on 127.0.0.1 and stops), and {@code ObjectOutputStream}.
  *
  * <p>Run from the repository root (three minutes or so on two cores):
  *
@@ -64,7 +66,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Each figure is the median of a few runs after warm-up runs. System properties, all optional:
  * {@code joblib4j.bench.quick=true} (small sizes for a smoke run; does not rewrite the docs),
- * {@code joblib4j.bench.only=P1,P3} (run some scenarios), {@code joblib4j.bench.reps}, {@code
+ * {@code joblib4j.bench.only=P1,P3} (run some scenarios; does not rewrite the docs unless {@code
+ * .out} names a file), {@code joblib4j.bench.reps}, {@code
  * joblib4j.bench.tinyTasks}, {@code .cpuTasks}, {@code .cpuMillis}, {@code .sparkTinyTasks},
  * {@code .sparkSlowTasks}, {@code .sparkSlowMillis}, {@code .bytes}, {@code .compressibleBytes},
  * {@code .memoryBytes}, {@code .python} (the interpreter), {@code .out} (the Markdown file to
@@ -365,10 +368,20 @@ public final class SideBySide {
   }
 
   // ---------------------------------------------------------------------------------------------
-  // P4: the spark backend against hand-written RDD code on local[2].
+  // P4: the spark backend against hand-written RDD code, on local[2] and a standalone cluster.
 
   private void p4SparkAgainstRdd() throws Exception {
-    JavaSparkContext jsc = sparkContext();
+    p4Workloads(sparkContext(), "spark local[2]");
+    // Only one SparkContext may be active in a JVM: the local one goes before the cluster's.
+    stopSpark();
+    p4Standalone();
+  }
+
+  /**
+   * Measures the two P4 workloads on {@code jsc}, hand-written and through the spark backend
+   * (which uses the active context), and adds their rows under the name {@code where}.
+   */
+  private void p4Workloads(JavaSparkContext jsc, String where) throws Exception {
     int slices = jsc.defaultParallelism();
     List<Double> tiny =
         IntStream.range(0, sparkTinyTasks).mapToObj(i -> (double) i).collect(Collectors.toList());
@@ -379,15 +392,16 @@ public final class SideBySide {
         Timing.median(reps, reps, () -> jsc.parallelize(tiny, slices).map(Math::sqrt).collect());
     double handSlow =
         Timing.median(1, slowReps, () -> jsc.parallelize(slow, slices).map(Work::sleep).collect());
-    say("P4 hand-written RDD: tiny " + Row.time(handTiny) + ", slow " + Row.time(handSlow));
-    String tinyWhat = String.format(Locale.ROOT, "%,d tiny tasks, spark local[2]", sparkTinyTasks);
-    String slowWhat = String.format(Locale.ROOT, "%d tasks of %d ms, spark local[2]",
-        sparkSlowTasks, sparkSlowMillis);
+    say("P4 " + where + " hand-written RDD: tiny " + Row.time(handTiny) + ", slow "
+        + Row.time(handSlow));
+    String tinyWhat = String.format(Locale.ROOT, "%,d tiny tasks, %s", sparkTinyTasks, where);
+    String slowWhat = String.format(Locale.ROOT, "%d tasks of %d ms, %s",
+        sparkSlowTasks, sparkSlowMillis, where);
     String peer = "hand-written RDD code";
     if (!hasBackend("spark")) {
-      rows.add(notAvailable("P4", tinyWhat, peer, Row.time(handTiny), "≤ 1.2× hand-written time",
+      rows.add(notAvailable("P4", tinyWhat, peer, Row.time(handTiny), P4_TARGET,
           "the spark backend"));
-      rows.add(notAvailable("P4", slowWhat, peer, Row.time(handSlow), "≤ 1.2× hand-written time",
+      rows.add(notAvailable("P4", slowWhat, peer, Row.time(handSlow), P4_TARGET,
           "the spark backend"));
       return;
     }
@@ -397,11 +411,80 @@ public final class SideBySide {
     double jSlow =
         Timing.median(1, slowReps, () -> new Parallel().backend("spark").nJobs(2)
             .run(slow.stream().map(ms -> delayed(Work::sleep, ms))));
-    say("P4 spark backend: tiny " + Row.time(jTiny) + ", slow " + Row.time(jSlow));
-    rows.add(compare("P4", tinyWhat, sparkTinyTasks, jTiny, peer, handTiny,
-        "≤ 1.2× hand-written time", 1 / 1.2));
-    rows.add(compare("P4", slowWhat, sparkSlowTasks, jSlow, peer, handSlow,
-        "≤ 1.2× hand-written time", 1 / 1.2));
+    say("P4 " + where + " spark backend: tiny " + Row.time(jTiny) + ", slow " + Row.time(jSlow));
+    rows.add(compare("P4", tinyWhat, sparkTinyTasks, jTiny, peer, handTiny, P4_TARGET, 1 / 1.2));
+    rows.add(compare("P4", slowWhat, sparkSlowTasks, jSlow, peer, handSlow, P4_TARGET, 1 / 1.2));
+  }
+
+  private static final String P4_TARGET = "≤ 1.2× hand-written time";
+
+  /**
+   * Runs the P4 workloads on a standalone cluster of one Master and one 2-core Worker started for
+   * the purpose, the runner's JVM being the driver; stops the context and the cluster whatever
+   * happens. A cluster that does not come up gives "not available" rows.
+   */
+  private void p4Standalone() throws Exception {
+    int cores = 2;
+    String where = "spark standalone (1 worker, " + cores + " cores)";
+    Duration timeout = Duration.ofSeconds(90);
+    StandaloneSpark cluster;
+    try {
+      cluster = StandaloneSpark.start(workDir, cores, timeout);
+    } catch (IOException | RuntimeException e) {
+      say("P4 standalone cluster did not start: " + e.getMessage());
+      p4StandaloneUnavailable(where, "the standalone cluster did not start: " + oneLine(e));
+      return;
+    }
+    try {
+      SparkConf conf =
+          new SparkConf()
+              .setMaster(cluster.masterUrl())
+              .setAppName("joblib4j-benchmarks")
+              .set("spark.ui.enabled", "false")
+              .set("spark.driver.host", "127.0.0.1")
+              .set("spark.driver.bindAddress", "127.0.0.1")
+              .set("spark.executor.cores", Integer.toString(cores))
+              .set("spark.cores.max", Integer.toString(cores))
+              .set("spark.executor.memory", "1g")
+              .set("spark.executor.extraJavaOptions", String.join(" ", cluster.opens()))
+              .set("spark.scheduler.minRegisteredResourcesRatio", "1.0");
+      spark = new JavaSparkContext(conf);
+      // The status tracker lists the driver too: one more entry is the Worker's executor, which
+      // has all the cores (spark.executor.cores).
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (spark.sc().statusTracker().getExecutorInfos().length < 2) {
+        if (System.nanoTime() > deadline) {
+          say("P4 standalone: no executor registered within " + timeout.toSeconds() + " s; worker"
+              + " log:\n" + cluster.tail("worker"));
+          p4StandaloneUnavailable(where, "no executor registered within "
+              + timeout.toSeconds() + " s");
+          return;
+        }
+        Thread.sleep(100);
+      }
+      say("P4 standalone cluster at " + cluster.masterUrl() + ", executors registered");
+      p4Workloads(spark, where);
+    } finally {
+      stopSpark();
+      cluster.close();
+    }
+  }
+
+  private void p4StandaloneUnavailable(String where, String reason) {
+    for (String what : List.of(
+        String.format(Locale.ROOT, "%,d tiny tasks, %s", sparkTinyTasks, where),
+        String.format(Locale.ROOT, "%d tasks of %d ms, %s", sparkSlowTasks, sparkSlowMillis,
+            where))) {
+      rows.add(new Row("P4", what, "n/a", "hand-written RDD code", "n/a", "n/a", P4_TARGET,
+          "not available: " + reason));
+    }
+  }
+
+  private void stopSpark() {
+    if (spark != null) {
+      spark.stop();
+      spark = null;
+    }
   }
 
   private JavaSparkContext sparkContext() {
@@ -753,9 +836,12 @@ public final class SideBySide {
   }
 
   private void writeDocs(String table, double minutes) throws IOException {
-    String target = System.getProperty("joblib4j.bench.out", quick ? "none" : "docs/benchmarks.md");
+    // A quick or partial run would replace the page's full table with a smaller one.
+    String target = System.getProperty("joblib4j.bench.out",
+        quick || !only.isEmpty() ? "none" : "docs/benchmarks.md");
     if (target.equals("none")) {
-      say("not rewriting the docs page (joblib4j.bench.out=none or a quick run)");
+      say("not rewriting the docs page (joblib4j.bench.out=none, a quick run or"
+          + " joblib4j.bench.only)");
       return;
     }
     Path file = Path.of(target);
@@ -775,7 +861,9 @@ public final class SideBySide {
     md.append("# Benchmarks\n\n");
     md.append("joblib4j measured side by side with its peers in one run: Python's joblib")
         .append(" (Debian's `python3-joblib`), a plain `ExecutorService` and a parallel stream,")
-        .append(" hand-written Spark RDD code on `local[2]`, and `ObjectOutputStream`. Every")
+        .append(" hand-written Spark RDD code on `local[2]` and on a standalone cluster (a Master")
+        .append(" and one 2-core Worker started for the run on 127.0.0.1), and")
+        .append(" `ObjectOutputStream`. Every")
         .append(" figure is the median of a few runs after warm-up runs, measured, not")
         .append(" estimated. The ratio is how many times faster joblib4j is than the peer (above")
         .append(" 1 is faster). This page is generated: everything above the")
@@ -809,10 +897,7 @@ public final class SideBySide {
   }
 
   private void close() {
-    if (spark != null) {
-      spark.stop();
-      spark = null;
-    }
+    stopSpark();
     try (Stream<Path> files = Files.walk(workDir)) {
       files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     } catch (IOException e) {
