@@ -885,7 +885,8 @@ public final class SideBySide {
         mb(bytes), mb(compressibleBytes), mb(memoryBytes)));
     md.append("- Load average (1 / 5 / 15 min) at the start: ").append(loadAtStart)
         .append(", at the end: ").append(loadAverage())
-        .append(" (above the number of cores, other work shared the machine and speed-ups suffer)\n");
+        .append(" (when it is above the number of cores, other work shared the machine and"
+            + " speed-ups suffer)\n");
     md.append(String.format(Locale.ROOT, "- Whole run: %.1f min\n\n", minutes));
     md.append(table).append('\n');
     if (kept.isEmpty()) {
