@@ -163,6 +163,9 @@ public final class SideBySide {
     }
     say("running " + id + " ...");
     try {
+      // Each scenario starts from a collected heap: earlier ones leave large arrays and a stopped
+      // Spark context behind, and a 512 MB allocation must not pay for their garbage.
+      System.gc();
       s.run();
     } catch (Exception | Error e) {
       say(id + " failed: " + e);
