@@ -71,6 +71,18 @@ public final class BackendRegistry {
     return registered.remove(name) != null;
   }
 
+  /** Returns the factory for {@code name} when exactly one provides it, without throwing. */
+  public static java.util.Optional<BackendFactory> find(String name) {
+    BackendFactory f = registered.get(name);
+    if (f != null) {
+      return java.util.Optional.of(f);
+    }
+    Discovered d = discover();
+    return d.conflicts.containsKey(name)
+        ? java.util.Optional.empty()
+        : java.util.Optional.ofNullable(d.byName.get(name));
+  }
+
   /** Returns the factory for {@code name}, or throws an exception that says what to do. */
   public static BackendFactory lookup(String name) {
     BackendFactory f = registered.get(name);

@@ -90,9 +90,8 @@ public final class Calls {
     if (nJobs != null && nJobs == 1 && explicit.backend() == null) {
       // One job runs in the calling thread whatever the backend (joblib's sequential path), so a
       // configured backend need not be on this class path, as in a worker or an executor.
-      BackendFactory f = BackendRegistry.names().contains(name)
-          ? BackendRegistry.lookup(name)
-          : BackendRegistry.lookup("sequential");
+      BackendFactory f =
+          BackendRegistry.find(name).orElseGet(() -> BackendRegistry.lookup("sequential"));
       return new Plan(name, f, nJobs, effective, nestingLevel);
     }
     BackendFactory factory = BackendRegistry.lookup(name);
