@@ -1,5 +1,6 @@
 package org.joblib4j;
 
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -29,7 +30,7 @@ public final class Delayed {
 
   /** Returns a task that applies {@code f} to {@code a}. */
   public static <A, R> Task<R> delayed(SerializableFunction<A, R> f, @Nullable A a) {
-    return new Task<>(f, new @Nullable Object[] {a});
+    return new Task<>(f, a);
   }
 
   /** Returns a task that applies {@code f} to {@code a} and {@code b}. */
@@ -56,7 +57,8 @@ public final class Delayed {
 
   /** Returns {@code f} waiting for its argument: {@code delayed(f).apply(a)}. */
   public static <A, R> Function1<A, R> delayed(SerializableFunction<A, R> f) {
-    return a -> new Task<>(f, new @Nullable Object[] {a});
+    Objects.requireNonNull(f, "function");
+    return a -> new Task<>(f, a);
   }
 
   /** Returns {@code f} waiting for its arguments: {@code delayed(f).apply(a, b)}. */

@@ -30,29 +30,43 @@ public final class Task<R> implements Serializable {
   private static final byte FUNCTION3 = 5;
   private static final byte FUNCTION4 = 6;
 
+  private static final @Nullable Object[] NO_ARGUMENTS = {};
+
   private final Serializable function;
-  private final @Nullable Object[] arguments;
+  // The one argument of a one-argument function, kept out of an array: most tasks have one.
+  private final @Nullable Object single;
+  // The arguments of a function of two or more; null for a body or a one-argument function.
+  private final @Nullable Object @Nullable [] several;
   private final byte kind;
 
   Task(Serializable function, @Nullable Object[] arguments) {
     this.function = Objects.requireNonNull(function, "function");
-    this.arguments = arguments;
     this.kind = kind(function);
-    int arity = kind >= FUNCTION ? kind - FUNCTION + 1 : 0;
+    int arity = arity(kind);
     if (arity != arguments.length) {
       throw new IllegalArgumentException(
           "A " + function.getClass().getSimpleName() + " takes " + arity + " arguments, got "
               + arguments.length);
     }
+    this.single = arity == 1 ? arguments[0] : null;
+    this.several = arity >= 2 ? arguments : null;
+  }
+
+  Task(SerializableFunction<?, ?> function, @Nullable Object argument) {
+    this.function = Objects.requireNonNull(function, "function");
+    this.kind = FUNCTION;
+    this.single = argument;
+    this.several = null;
   }
 
   /** Runs the function with the arguments, in the calling thread, and returns its result. */
   @SuppressWarnings("unchecked")
   public R call() throws Exception {
     Object f = function;
+    @Nullable Object[] arguments = several != null ? several : NO_ARGUMENTS;
     switch (kind) {
       case FUNCTION:
-        return ((SerializableFunction<Object, R>) f).apply(arguments[0]);
+        return ((SerializableFunction<Object, R>) f).apply(single);
       case BI_FUNCTION:
         return ((SerializableBiFunction<Object, Object, R>) f).apply(arguments[0], arguments[1]);
       case FUNCTION3:
@@ -80,7 +94,7 @@ public final class Task<R> implements Serializable {
 
   /** Returns the arguments, in order; empty for a body. The list may hold nulls. */
   public List<@Nullable Object> arguments() {
-    return Collections.unmodifiableList(Arrays.asList(arguments));
+    return Collections.unmodifiableList(Arrays.asList(argumentArray()));
   }
 
   /**
@@ -88,9 +102,10 @@ public final class Task<R> implements Serializable {
    * to replace a large argument by a reference that a worker resolves once.
    */
   public Task<R> withArguments(List<? extends @Nullable Object> newArguments) {
-    if (newArguments.size() != arguments.length) {
+    int arity = arity(kind);
+    if (newArguments.size() != arity) {
       throw new IllegalArgumentException(
-          "Expected " + arguments.length + " arguments, got " + newArguments.size());
+          "Expected " + arity + " arguments, got " + newArguments.size());
     }
     return new Task<>(function, new ArrayList<@Nullable Object>(newArguments).toArray());
   }
@@ -100,12 +115,23 @@ public final class Task<R> implements Serializable {
    * long arguments shortened; used in errors and logs.
    */
   public String describe() {
-    return Describe.call(function, arguments);
+    return Describe.call(function, argumentArray());
   }
 
   @Override
   public String toString() {
     return "Task[" + describe() + "]";
+  }
+
+  private @Nullable Object[] argumentArray() {
+    if (several != null) {
+      return several.clone();
+    }
+    return kind == FUNCTION ? new @Nullable Object[] {single} : NO_ARGUMENTS;
+  }
+
+  private static int arity(byte kind) {
+    return kind >= FUNCTION ? kind - FUNCTION + 1 : 0;
   }
 
   private static byte kind(Serializable function) {
