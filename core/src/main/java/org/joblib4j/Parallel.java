@@ -175,7 +175,7 @@ public final class Parallel {
 
   /** Runs the tasks and returns their results in input order. */
   public <R> List<R> run(Stream<? extends Task<? extends R>> tasks) {
-    return this.<R>start(null, Source.of(tasks), true).toList();
+    return this.<R>runPushed(null, Source.of(tasks));
   }
 
   /** Runs the tasks and returns their results in input order. */
@@ -249,19 +249,39 @@ public final class Parallel {
       @Nullable Session session, Source source, boolean ordered) {
     Calls.Plan plan = session != null ? session.plan : plan();
     ParallelBackend backend = session != null ? session.backend() : null;
-    Runnable onEnd =
-        session != null
-            ? () -> {
-              session.running.set(false);
-              source.close();
-            }
-            : source::close;
+    Runnable onEnd = onEnd(session, source);
     try {
-      return Calls.start(plan, backend, source.iterator, source.size, ordered, onEnd);
+      return Calls.start(plan, backend, source.iterator(), source.size, ordered, onEnd);
     } catch (RuntimeException | Error e) {
       onEnd.run();
       throw e;
     }
+  }
+
+  /** Runs a call over a stream's tasks, which the stream pushes to the dispatcher. */
+  private <R> List<R> runPushed(@Nullable Session session, Source source) {
+    Runnable onEnd = onEnd(session, source);
+    Spliterator<? extends Task<?>> input = source.spliterator;
+    if (input == null) {
+      throw new IllegalStateException("Only a stream's tasks can be pushed");
+    }
+    try {
+      Calls.Plan plan = session != null ? session.plan : plan();
+      ParallelBackend backend = session != null ? session.backend() : null;
+      return Calls.run(plan, backend, input, onEnd);
+    } catch (RuntimeException | Error e) {
+      onEnd.run();
+      throw e;
+    }
+  }
+
+  private static Runnable onEnd(@Nullable Session session, Source source) {
+    return session != null
+        ? () -> {
+          session.running.set(false);
+          source.close();
+        }
+        : source::close;
   }
 
   private static <R> Stream<R> asStream(ResultIterator<R> results) {
@@ -272,12 +292,18 @@ public final class Parallel {
 
   /** A task input with its size when known. */
   private static final class Source {
-    final Iterator<? extends Task<?>> iterator;
+    private final @Nullable Iterator<? extends Task<?>> iterator;
+    final @Nullable Spliterator<? extends Task<?>> spliterator;
     final long size;
     final @Nullable AutoCloseable owner;
 
-    private Source(Iterator<? extends Task<?>> iterator, long size, @Nullable AutoCloseable owner) {
+    private Source(
+        @Nullable Iterator<? extends Task<?>> iterator,
+        @Nullable Spliterator<? extends Task<?>> spliterator,
+        long size,
+        @Nullable AutoCloseable owner) {
       this.iterator = iterator;
+      this.spliterator = spliterator;
       this.size = size;
       this.owner = owner;
     }
@@ -285,17 +311,22 @@ public final class Parallel {
     static Source of(Stream<? extends Task<?>> tasks) {
       Objects.requireNonNull(tasks, "tasks");
       Spliterator<? extends Task<?>> sp = tasks.spliterator();
-      return new Source(Spliterators.iterator(sp), sp.getExactSizeIfKnown(), tasks);
+      return new Source(null, sp, sp.getExactSizeIfKnown(), tasks);
     }
 
     static Source of(Iterable<? extends Task<?>> tasks) {
       Objects.requireNonNull(tasks, "tasks");
       long size = tasks instanceof Collection<?> c ? c.size() : -1;
-      return new Source(tasks.iterator(), size, null);
+      return new Source(tasks.iterator(), null, size, null);
     }
 
     static Source of(Iterator<? extends Task<?>> tasks) {
-      return new Source(Objects.requireNonNull(tasks, "tasks"), -1, null);
+      return new Source(Objects.requireNonNull(tasks, "tasks"), null, -1, null);
+    }
+
+    /** Returns the tasks one at a time. */
+    Iterator<? extends Task<?>> iterator() {
+      return iterator != null ? iterator : Spliterators.iterator(Objects.requireNonNull(spliterator));
     }
 
     void close() {
@@ -330,18 +361,24 @@ public final class Parallel {
     }
 
     private <R> ResultIterator<R> begin(Source source, boolean ordered) {
+      claim(source);
+      return Parallel.this.start(this, source, ordered);
+    }
+
+    private void claim(Source source) {
       if (!running.compareAndSet(false, true)) {
         source.close();
         throw new IllegalStateException(
             "This Parallel session is already running a call: consume or close its results"
                 + " before starting the next call");
       }
-      return Parallel.this.start(this, source, ordered);
     }
 
     /** Runs the tasks on this session's backend and returns their results in input order. */
     public <R> List<R> run(Stream<? extends Task<? extends R>> tasks) {
-      return this.<R>begin(Source.of(tasks), true).toList();
+      Source source = Source.of(tasks);
+      claim(source);
+      return Parallel.this.runPushed(this, source);
     }
 
     /** Runs the tasks on this session's backend and returns their results in input order. */

@@ -1,7 +1,10 @@
 package org.joblib4j.internal;
 
 import java.util.Iterator;
+import java.util.List;
 import java.util.Set;
+import java.util.Spliterator;
+import java.util.Spliterators;
 import org.joblib4j.MmapMode;
 import org.joblib4j.Prefer;
 import org.joblib4j.Require;
@@ -124,6 +127,39 @@ public final class Calls {
       long totalTasks,
       boolean ordered,
       Runnable onEnd) {
+    return open(plan, sessionBackend, source, false, totalTasks, ordered, onEnd);
+  }
+
+  /**
+   * Runs a call of {@code plan} over the tasks {@code input} holds and returns their results in
+   * input order. The input pushes its tasks to the dispatcher, which is faster than pulling them
+   * one by one for a stream; the flow control is the same.
+   */
+  public static <R> List<R> run(
+      Plan plan,
+      @Nullable ParallelBackend sessionBackend,
+      Spliterator<? extends Task<?>> input,
+      Runnable onEnd) {
+    ResultIterator<R> results =
+        open(
+            plan,
+            sessionBackend,
+            Spliterators.iterator(input),
+            true,
+            input.getExactSizeIfKnown(),
+            true,
+            onEnd);
+    return results instanceof Dispatcher<R> d ? d.runPushed(input) : results.toList();
+  }
+
+  private static <R> ResultIterator<R> open(
+      Plan plan,
+      @Nullable ParallelBackend sessionBackend,
+      Iterator<? extends Task<?>> source,
+      boolean pushed,
+      long totalTasks,
+      boolean ordered,
+      Runnable onEnd) {
     Settings s = plan.settings();
     int verbose = s.verbose() != null ? s.verbose() : 0;
     if (sessionBackend == null && plan.nJobs() != null && plan.nJobs() == 1) {
@@ -169,7 +205,7 @@ public final class Calls {
               totalTasks,
               plan.nestingLevel(),
               s.progressListener());
-      return new Dispatcher<>(source, backend, owns, options, onEnd);
+      return new Dispatcher<>(pushed ? null : source, backend, owns, options, onEnd);
     } catch (RuntimeException | Error e) {
       if (owns) {
         try {

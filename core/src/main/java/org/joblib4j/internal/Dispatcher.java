@@ -3,10 +3,13 @@ package org.joblib4j.internal;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.Spliterator;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -44,6 +47,18 @@ import org.slf4j.LoggerFactory;
  * waits, a consumer that stops reading stops the input from being read: an unbounded stream runs
  * in bounded memory.
  *
+ * run(Stream) reads its input the other way round: the stream pushes its tasks into the
+ * dispatcher (see runPushed), which is several times cheaper per task than pulling them through
+ * an iterator, and the same flow control holds. Tasks are read into a chunk array; each batch
+ * gets its own copy of its slice, wrapped without a further copy (TaskList).
+ *
+ * Results in input order wait behind the first batch not yet done. While that batch is slow and
+ * the others are quick, every completion would dispatch a further batch, twice as large, and
+ * their results would pile up: an unbounded stream would then fill the heap. So a streamed call
+ * keeps at most maxUndelivered batches between dispatch and delivery (4 * preDispatch, at least
+ * 16); a completion beyond that defers its dispatch until the head batch is delivered. run keeps
+ * every result anyway, so toList lifts the bound.
+ *
  * The first failed batch ends the call: the backend cancels everything, and the failure is thrown
  * to the consumer. A timeout is a wait for the next completion longer than the call's timeout.
  * </pre>
@@ -53,23 +68,33 @@ import org.slf4j.LoggerFactory;
 public final class Dispatcher<R> implements ResultIterator<R> {
   private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
 
-  private final Iterator<? extends Task<?>> source;
+  private final @Nullable Iterator<? extends Task<?>> source;
   private final ParallelBackend backend;
   private final String backendName;
   private final boolean ownsBackend;
   private final int nWorkers;
+  private final long totalTasks;
   private final boolean ordered;
   private final @Nullable Duration timeout;
   private final BatchSizer sizer;
   private final ProgressReporter reporter;
   private final int preDispatch;
-  private final CallInfo callInfo;
-  private final NestedConfig nested;
+  private final String callName;
+  private final int nestingLevel;
   private final Runnable onEnd;
+  private CallInfo callInfo;
+  private NestedConfig nested;
 
   private final ArrayDeque<Pending> inOrder = new ArrayDeque<>();
   private final ArrayDeque<Pending> doneUnordered = new ArrayDeque<>();
   private final ArrayDeque<List<Task<?>>> readyBatches = new ArrayDeque<>();
+  private Task<?>[] chunk = new Task<?>[0];
+  private int chunkFill;
+  private long chunkWant;
+  private boolean chunkFromSlice;
+  private int readCredits;
+  private int maxUndelivered;
+  private int deferredDispatches;
   private final LinkedBlockingQueue<Pending> completions = new LinkedBlockingQueue<>();
 
   private @Nullable Task<?> pushedBack;
@@ -100,11 +125,12 @@ public final class Dispatcher<R> implements ResultIterator<R> {
       org.joblib4j.@Nullable ProgressListener listener) {}
 
   /**
-   * Starts the call: reads the first task, prepares the backend and dispatches the first
-   * batches. {@code onEnd} runs once when the call ends, however it ends.
+   * Starts the call. With a {@code source} it reads the first task, prepares the backend and
+   * dispatches the first batches; without one the input is pushed later through {@link
+   * #runPushed}. {@code onEnd} runs once when the call ends, however it ends.
    */
   public Dispatcher(
-      Iterator<? extends Task<?>> source,
+      @Nullable Iterator<? extends Task<?>> source,
       ParallelBackend backend,
       boolean ownsBackend,
       Options options,
@@ -117,43 +143,118 @@ public final class Dispatcher<R> implements ResultIterator<R> {
     this.ordered = options.ordered();
     this.timeout = options.timeout();
     this.onEnd = onEnd;
+    this.callName = options.callName();
+    this.nestingLevel = options.nestingLevel();
+    this.totalTasks = options.totalTasks();
     this.reporter =
         new ProgressReporter(
             options.callName(), options.verbose(), options.listener(), options.totalTasks());
-    int initialBatchSize =
-        options.batchSize() > 0
-            ? 1
-            : Math.max(1, backend.initialBatchSize(options.totalTasks(), options.nWorkers()));
-    this.sizer =
-        options.batchSize() > 0
-            ? BatchSizer.fixed(options.batchSize())
-            : new AutoBatcher(
-                backend.minBatchDuration(),
-                backend.maxBatchDuration(),
-                initialBatchSize,
-                options.verbose(),
-                reporter);
+    this.callInfo = new CallInfo(callName, "nothing", nWorkers, nestingLevel);
+    this.nested = NestedConfig.sequential(nestingLevel + 1);
     try {
+      int initialBatchSize =
+          options.batchSize() > 0
+              ? 1
+              : Math.max(1, backend.initialBatchSize(options.totalTasks(), options.nWorkers()));
+      this.sizer =
+          options.batchSize() > 0
+              ? BatchSizer.fixed(options.batchSize())
+              : new AutoBatcher(
+                  backend.minBatchDuration(),
+                  backend.maxBatchDuration(),
+                  initialBatchSize,
+                  options.verbose(),
+                  reporter);
       this.preDispatch = PreDispatch.tasks(options.preDispatch(), nWorkers);
       // A backend that starts with larger batches counts pre-dispatch in batches of that size.
       this.preDispatchLeft = (int) Math.min(Integer.MAX_VALUE, (long) preDispatch * initialBatchSize);
-      Task<?> first = pull();
-      pushedBack = first;
-      String function = first != null ? Lambdas.name(first.function()) : "nothing";
-      this.callInfo = new CallInfo(options.callName(), function, nWorkers, options.nestingLevel());
-      this.nested = backend.nested(callInfo);
-      reporter.line(
-          Checks.format(
-              "Using backend %s with %d concurrent workers.", backend.displayName(), nWorkers));
-      callStarted = true;
-      backend.startCall(callInfo);
-      reporter.start(0);
-      while (dispatchOneBatch(true)) {
-        // dispatch the pre-dispatch slice
+      this.maxUndelivered =
+          preDispatch == Integer.MAX_VALUE
+              ? Integer.MAX_VALUE
+              : (int) Math.min(Integer.MAX_VALUE, Math.max(4L * preDispatch, 16));
+      if (source != null) {
+        Task<?> first = pull();
+        pushedBack = first;
+        begin(first);
+        while (dispatchOneBatch(true)) {
+          // dispatch the pre-dispatch slice
+        }
       }
     } catch (RuntimeException | Error e) {
       abort();
       throw e;
+    }
+  }
+
+  /** Prepares the backend for the call, whose first task is {@code first}. */
+  private void begin(@Nullable Task<?> first) {
+    String function = first != null ? Lambdas.name(first.function()) : "nothing";
+    callInfo = new CallInfo(callName, function, nWorkers, nestingLevel);
+    nested = backend.nested(callInfo);
+    reporter.line(
+        Checks.format(
+            "Using backend %s with %d concurrent workers.", backend.displayName(), nWorkers));
+    callStarted = true;
+    backend.startCall(callInfo);
+    reporter.start(0);
+  }
+
+  /**
+   * Runs the call over {@code input}, which pushes its tasks to the dispatcher, and returns every
+   * result in input order. Only for a dispatcher made without a source.
+   *
+   * <pre>
+   * Design note. A stream hands out its elements much faster by pushing them (forEachRemaining)
+   * than through an iterator, which buffers every element on its way. Pushing changes who drives
+   * the loop, not the flow control: a chunk of tasks is read only with the right to read it, as
+   * in pull mode. Before the first task of a chunk, the dispatcher holds the push (the caller's
+   * thread, inside forEachRemaining) and handles completions until a completed batch has given
+   * it that right; then it takes tasks until the chunk is full and submits it as pull mode would
+   * have. A failure thrown while the input pushes leaves forEachRemaining at once, so the rest of
+   * the input is never read.
+   * </pre>
+   */
+  public List<R> runPushed(Spliterator<? extends Task<?>> input) {
+    Checks.requireState(source == null, "This call reads its own input");
+    try {
+      input.forEachRemaining(this::accept);
+      sourceExhausted = true;
+      if (!callStarted) {
+        begin(null);
+      }
+      if (chunkFill > 0) {
+        formChunk();
+        submitFormed();
+      }
+    } catch (RuntimeException | Error e) {
+      abort();
+      throw e;
+    }
+    return toList();
+  }
+
+  private void accept(Task<?> task) {
+    if (task == null) {
+      throw nullTask();
+    }
+    nextIndex++;
+    if (!callStarted) {
+      begin(task);
+    }
+    if (chunkFill == 0) {
+      while (preDispatchLeft == 0 && readCredits == 0) {
+        if (inflight == 0) {
+          readCredits++;
+        } else {
+          awaitCompletion();
+        }
+      }
+      startChunk(preDispatchLeft > 0);
+    }
+    appendToChunk(task);
+    if (chunkFill == chunkWant) {
+      formChunk();
+      submitFormed();
     }
   }
 
@@ -206,8 +307,15 @@ public final class Dispatcher<R> implements ResultIterator<R> {
   @Override
   @SuppressWarnings("unchecked")
   public List<R> toList() {
+    // Every result is kept anyway: no bound on the batches waiting for delivery.
+    maxUndelivered = Integer.MAX_VALUE;
     try {
-      List<R> out = new ArrayList<>();
+      while (deferredDispatches > 0 && !ended) {
+        deferredDispatches--;
+        dispatchOneBatch(false);
+      }
+      long expected = sourceExhausted ? nextIndex : totalTasks;
+      List<R> out = new ArrayList<>(expected > 0 ? (int) Math.min(expected, 1 << 24) : 10);
       while (current.hasNext()) {
         out.add((R) current.next());
       }
@@ -234,7 +342,12 @@ public final class Dispatcher<R> implements ResultIterator<R> {
       if (ordered) {
         Pending head = inOrder.peekFirst();
         if (head != null && head.processed) {
-          return inOrder.pollFirst();
+          inOrder.pollFirst();
+          while (deferredDispatches > 0 && inOrder.size() < maxUndelivered) {
+            deferredDispatches--;
+            dispatchOneBatch(false);
+          }
+          return head;
         }
       } else if (!doneUnordered.isEmpty()) {
         return doneUnordered.pollFirst();
@@ -308,7 +421,11 @@ public final class Dispatcher<R> implements ResultIterator<R> {
     if (!ordered) {
       doneUnordered.addLast(p);
     }
-    dispatchOneBatch(false);
+    if (source != null && ordered && inOrder.size() >= maxUndelivered) {
+      deferredDispatches++;
+    } else {
+      dispatchOneBatch(false);
+    }
   }
 
   private RuntimeException infrastructureFailure(Pending p, Throwable error) {
@@ -333,37 +450,79 @@ public final class Dispatcher<R> implements ResultIterator<R> {
       return false;
     }
     if (readyBatches.isEmpty()) {
-      int batchSize = sizer.batchSize();
-      long full = (long) batchSize * nWorkers;
-      long want = fromSlice ? Math.min(full, preDispatchLeft) : full;
-      if (want <= 0) {
-        return false;
-      }
-      List<Task<?>> tasks = new ArrayList<>((int) Math.min(want, 4096));
-      while (tasks.size() < want) {
-        Task<?> t = pull();
-        if (t == null) {
-          break;
+      if (source == null) {
+        // Push mode: the next task pushed reads the chunk with this right.
+        if (!sourceExhausted) {
+          readCredits++;
         }
-        tasks.add(t);
-      }
-      if (fromSlice) {
-        preDispatchLeft -= tasks.size();
-      }
-      if (tasks.isEmpty()) {
         return false;
       }
-      int size = tasks.size();
-      int each =
-          !fromSlice && size < full
-              ? Math.max(1, size / (10 * nWorkers))
-              : Math.max(1, size / nWorkers);
-      for (int i = 0; i < size; i += each) {
-        readyBatches.addLast(tasks.subList(i, Math.min(size, i + each)));
+      if (fromSlice && preDispatchLeft <= 0) {
+        return false;
       }
+      startChunk(fromSlice);
+      Task<?> t;
+      while (chunkFill < chunkWant && (t = pull()) != null) {
+        appendToChunk(t);
+      }
+      if (chunkFill == 0) {
+        return false;
+      }
+      formChunk();
     }
     submit(readyBatches.pollFirst());
     return true;
+  }
+
+  /** Starts reading a chunk of tasks: a slice of the pre-dispatch, or batchSize * nWorkers. */
+  private void startChunk(boolean fromSlice) {
+    long full = (long) sizer.batchSize() * nWorkers;
+    chunkWant = fromSlice ? Math.min(full, preDispatchLeft) : full;
+    chunkFromSlice = fromSlice;
+    chunkFill = 0;
+    int capacity = (int) Math.min(chunkWant, 1 << 16);
+    if (chunk.length < capacity || chunk.length > 4 * capacity) {
+      chunk = new Task<?>[capacity];
+    }
+  }
+
+  private void appendToChunk(Task<?> t) {
+    if (chunkFill == chunk.length) {
+      chunk = Arrays.copyOf(chunk, (int) Math.min(chunkWant, 2L * chunk.length));
+    }
+    chunk[chunkFill++] = t;
+  }
+
+  /**
+   * Splits the chunk read into batches, as joblib does: into nWorkers batches, or finer at the
+   * tail of the input so that the last tasks spread over every worker.
+   */
+  private void formChunk() {
+    int size = chunkFill;
+    if (chunkFromSlice) {
+      preDispatchLeft -= size;
+    }
+    int each =
+        !chunkFromSlice && size < chunkWant
+            ? Math.max(1, size / (10 * nWorkers))
+            : Math.max(1, size / nWorkers);
+    for (int i = 0; i < size; i += each) {
+      readyBatches.addLast(new TaskList(Arrays.copyOfRange(chunk, i, Math.min(size, i + each))));
+    }
+    // The chunk array is reused and overwritten; its stale references are all in batches.
+    chunkFill = 0;
+  }
+
+  /** Push mode: submits a formed chunk, all of it for a pre-dispatch slice, else one batch. */
+  private void submitFormed() {
+    if (chunkFromSlice) {
+      while (!readyBatches.isEmpty()) {
+        submit(readyBatches.pollFirst());
+      }
+    } else {
+      readCredits--;
+      submit(readyBatches.pollFirst());
+    }
   }
 
   private @Nullable Task<?> pull() {
@@ -375,20 +534,25 @@ public final class Dispatcher<R> implements ResultIterator<R> {
     if (sourceExhausted) {
       return null;
     }
-    if (!source.hasNext()) {
+    Iterator<? extends Task<?>> in = Objects.requireNonNull(source);
+    if (!in.hasNext()) {
       sourceExhausted = true;
       return null;
     }
-    Task<?> t = source.next();
+    Task<?> t = in.next();
     if (t == null) {
-      throw new NullPointerException(
-          Checks.format(
-              "The task input yielded null at index %d: every element must be a Task made by"
-                  + " Delayed.delayed",
-              nextIndex));
+      throw nullTask();
     }
     nextIndex++;
     return t;
+  }
+
+  private NullPointerException nullTask() {
+    return new NullPointerException(
+        Checks.format(
+            "The task input yielded null at index %d: every element must be a Task made by"
+                + " Delayed.delayed",
+            nextIndex));
   }
 
   private void submit(List<Task<?>> tasks) {
@@ -436,6 +600,7 @@ public final class Dispatcher<R> implements ResultIterator<R> {
     inOrder.clear();
     doneUnordered.clear();
     readyBatches.clear();
+    chunk = new Task<?>[0];
     if (callStarted) {
       try {
         backend.endCall();

@@ -16,7 +16,9 @@ import java.io.Serializable;
 import java.lang.invoke.SerializedLambda;
 import java.lang.reflect.Modifier;
 import java.util.Optional;
+import org.joblib4j.Task;
 import org.joblib4j.internal.Lambdas;
+import org.joblib4j.internal.TaskList;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -50,6 +52,7 @@ final class KryoSerialization extends Serializer {
       kryo.register(ClosureSerializer.Closure.class, new ClosureSerializer());
     }
     kryo.addDefaultSerializer(Throwable.class, new JavaSerializer());
+    kryo.addDefaultSerializer(TaskList.class, new TaskListSerializer());
     kryo.setDefaultSerializer(new CheckingFactory());
     return kryo;
   }
@@ -131,6 +134,30 @@ final class KryoSerialization extends Serializer {
       }
     }
     return null;
+  }
+
+  /** Writes a batch's tasks one by one and reads them back into a list that owns its array. */
+  static final class TaskListSerializer extends com.esotericsoftware.kryo.kryo5.Serializer<TaskList> {
+    TaskListSerializer() {
+      setImmutable(true);
+    }
+
+    @Override
+    public void write(Kryo kryo, Output output, TaskList list) {
+      output.writeVarInt(list.size(), true);
+      for (Task<?> task : list) {
+        kryo.writeClassAndObject(output, task);
+      }
+    }
+
+    @Override
+    public TaskList read(Kryo kryo, Input input, Class<? extends TaskList> type) {
+      Task<?>[] tasks = new Task<?>[input.readVarInt(true)];
+      for (int i = 0; i < tasks.length; i++) {
+        tasks[i] = (Task<?>) kryo.readClassAndObject(input);
+      }
+      return new TaskList(tasks);
+    }
   }
 
   /** Refuses classes that are neither serializable nor plain data Kryo knows. */

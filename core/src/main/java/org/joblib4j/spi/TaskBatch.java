@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Objects;
 import org.joblib4j.ParallelConfig;
 import org.joblib4j.Task;
+import org.joblib4j.internal.TaskList;
 
 /**
  * Consecutive tasks of one call, submitted to a backend as one unit and run in order by one
@@ -19,7 +20,7 @@ public record TaskBatch(List<Task<?>> tasks, long firstIndex, NestedConfig neste
 
   /** Validates the batch. */
   public TaskBatch {
-    tasks = List.copyOf(tasks);
+    tasks = tasks instanceof TaskList ? tasks : List.copyOf(tasks);
     if (tasks.isEmpty()) {
       throw new IllegalArgumentException("A batch holds at least one task");
     }

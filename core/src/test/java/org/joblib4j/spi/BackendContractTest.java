@@ -12,11 +12,14 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.joblib4j.Parallel;
 import org.joblib4j.ParallelConfig;
+import org.joblib4j.ProgressListener;
 import org.joblib4j.Task;
 import org.joblib4j.TaskFailedException;
 import org.joblib4j.TaskTimeoutException;
@@ -169,6 +172,75 @@ public abstract class BackendContractTest {
   }
 
   @Test
+  void run_infiniteStreamWithFailingTask_failsAndStopsReadingTheInput() {
+    AtomicLong produced = new AtomicLong();
+    Stream<Task<Integer>> infinite =
+        Stream.iterate(0, i -> i + 1)
+            .peek(i -> produced.incrementAndGet())
+            .map(
+                i ->
+                    i == 20
+                        ? delayed(BackendContractTest::failWith, "bad input 20")
+                        : delayed(BackendContractTest::identity, i));
+
+    assertTimeoutPreemptively(
+        Duration.ofSeconds(60),
+        () ->
+            assertThatThrownBy(() -> parallel().run(infinite))
+                .isInstanceOf(TaskFailedException.class)
+                .hasMessageContaining("Task 20"));
+    long readWhenFailed = produced.get();
+    assertThat(readWhenFailed).isBetween(21L, 100_000L);
+    assertThat(produced.get()).isEqualTo(readWhenFailed);
+  }
+
+  @Test
+  void run_streamInput_readsNoFurtherAheadThanPreDispatchAllows() {
+    AtomicLong completed = new AtomicLong();
+    AtomicLong maxAhead = new AtomicLong();
+    ProgressListener listener =
+        new ProgressListener() {
+          @Override
+          public void onProgress(Progress progress) {
+            completed.set(progress.completedTasks());
+          }
+        };
+    Stream<Task<Integer>> tasks =
+        IntStream.range(0, 60)
+            .peek(i -> maxAhead.accumulateAndGet(i + 1 - completed.get(), Math::max))
+            .mapToObj(i -> delayed(BackendContractTest::sleepThenReturn, 5, i));
+
+    List<Integer> results =
+        parallel().batchSize(1).preDispatch("2*n_jobs").progressListener(listener).run(tasks);
+
+    assertThat(results).containsExactlyElementsOf(IntStream.range(0, 60).boxed().toList());
+    // In flight: 2 * nJobs pre-dispatched batches, plus one chunk of nJobs batches being formed.
+    assertThat(maxAhead.get()).isLessThanOrEqualTo(4L * nJobs() + 1);
+  }
+
+  @Test
+  void run_streamInput_closesTheStreamWhetherTheCallSucceedsOrFails() {
+    AtomicBoolean closedAfterSuccess = new AtomicBoolean();
+    AtomicBoolean closedAfterFailure = new AtomicBoolean();
+
+    parallel()
+        .run(
+            IntStream.range(0, 10)
+                .mapToObj(i -> delayed(BackendContractTest::identity, i))
+                .onClose(() -> closedAfterSuccess.set(true)));
+    assertThatThrownBy(
+            () ->
+                parallel()
+                    .run(
+                        Stream.of(delayed(BackendContractTest::failWith, "boom"))
+                            .onClose(() -> closedAfterFailure.set(true))))
+        .isInstanceOf(TaskFailedException.class);
+
+    assertThat(closedAfterSuccess).isTrue();
+    assertThat(closedAfterFailure).isTrue();
+  }
+
+  @Test
   void stream_infiniteInputClosedEarly_yieldsFirstResultsAndStops() {
     Iterator<Task<Integer>> infinite =
         Stream.iterate(0, i -> i + 1)
@@ -181,6 +253,29 @@ public abstract class BackendContractTest {
     }
 
     assertThat(first).containsExactlyElementsOf(IntStream.range(0, 50).boxed().toList());
+  }
+
+  @Test
+  void stream_slowFirstTaskBeforeAnEndlessInput_readsBoundedInputWhileWaitingForIt() {
+    AtomicLong produced = new AtomicLong();
+    Iterator<Task<Integer>> endless =
+        Stream.iterate(0, i -> i + 1)
+            .peek(i -> produced.incrementAndGet())
+            .map(
+                i ->
+                    i == 0
+                        ? delayed(BackendContractTest::sleepThenReturn, 1_500, 0)
+                        : delayed(BackendContractTest::identity, i))
+            .iterator();
+
+    List<Integer> first;
+    try (Stream<Integer> results = parallel().stream(endless)) {
+      first = results.limit(10).collect(Collectors.toList());
+    }
+
+    assertThat(first).containsExactlyElementsOf(IntStream.range(0, 10).boxed().toList());
+    // Unbounded, the other workers would read millions of tasks in those 1.5 s.
+    assertThat(produced.get()).isLessThan(1_000_000L);
   }
 
   @Test

@@ -54,6 +54,20 @@ final class ThreadingBackend implements ParallelBackend {
     return nJobs > 0 ? nJobs : Math.max(Joblib.cpuCount() + 1 + nJobs, 1);
   }
 
+  /**
+   * Starts an input of known size with batches of 1/64 of each worker's share, so that 100,000
+   * tiny tasks do not wait for the fifteen round trips that doubling from one would take. Every
+   * worker still gets 64 batches or more, so an uneven input still spreads, and the auto-batcher
+   * shrinks batches that last longer than two seconds after the first of them.
+   */
+  @Override
+  public int initialBatchSize(long totalTasks, int nWorkers) {
+    if (totalTasks <= 0) {
+      return 1;
+    }
+    return (int) Math.max(1, Math.min(1 << 16, totalTasks / (64L * nWorkers)));
+  }
+
   @Override
   public synchronized void startCall(CallInfo call) {
     while (loops < call.nWorkers()) {
