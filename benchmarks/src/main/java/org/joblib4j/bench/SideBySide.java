@@ -180,20 +180,30 @@ public final class SideBySide {
   private void p1TinyTasks() throws Exception {
     int n = tinyTasks;
     String what = String.format(Locale.ROOT, "%,d tiny tasks (sqrt), nJobs=2", n);
-    // Calls of milliseconds: enough warm-up calls for the JIT to compile every side's hot path.
+    // Calls of milliseconds: each side warms up for seconds, as JMH would, so that the JIT has
+    // compiled every hot path; then the three take turns, 20 calls each per turn.
     int warm = quick ? reps : 50;
     ExecutorService pool = Executors.newFixedThreadPool(2);
     ForkJoinPool fj = new ForkJoinPool(2);
     double es;
     double ps;
+    double th;
     try {
-      es = Timing.median(warm, reps, () -> TinyTaskBenchmark.executorService(pool, n));
-      ps = Timing.median(warm, reps, () -> TinyTaskBenchmark.parallelStream(fj, n));
+      double[] m =
+          Timing.medians(
+              quick ? 0.2 : 3,
+              quick ? 2 : 10,
+              20,
+              () -> TinyTaskBenchmark.executorService(pool, n),
+              () -> TinyTaskBenchmark.parallelStream(fj, n),
+              () -> TinyTaskBenchmark.joblib4j("threading", n));
+      es = m[0];
+      ps = m[1];
+      th = m[2];
     } finally {
       pool.shutdownNow();
       fj.shutdownNow();
     }
-    double th = Timing.median(warm, reps, () -> TinyTaskBenchmark.joblib4j("threading", n));
     Map<String, Double> py = Map.of();
     if (python.available()) {
       py = python.run("tiny", n, 1, slowReps, "threading,loky");
