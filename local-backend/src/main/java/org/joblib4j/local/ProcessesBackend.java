@@ -1,6 +1,5 @@
 package org.joblib4j.local;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
@@ -26,7 +25,6 @@ import org.jspecify.annotations.Nullable;
  */
 final class ProcessesBackend implements ParallelBackend {
   private static final AtomicLong CALL_IDS = new AtomicLong();
-  private static final Duration MIN_BATCH_DURATION = Duration.ofMillis(50);
 
   private final BackendOptions options;
   private final WorkerPool pool;
@@ -132,16 +130,6 @@ final class ProcessesBackend implements ParallelBackend {
     int level = call.nestingLevel() + 1;
     return new NestedConfig(
         "threading", Math.max(Joblib.cpuCount() / Math.max(call.nWorkers(), 1), 1), level);
-  }
-
-  /**
-   * Returns 50 ms, a quarter of joblib's 0.2 s: a batch costs this backend a tenth of a millisecond
-   * or so (a frame each way over a pipe), so shorter batches keep the overhead under 1 % while
-   * spreading tasks of tens of milliseconds evenly over the workers.
-   */
-  @Override
-  public Duration minBatchDuration() {
-    return MIN_BATCH_DURATION;
   }
 
   @Override
