@@ -33,10 +33,10 @@ public final class Task<R> implements Serializable {
   private static final @Nullable Object[] NO_ARGUMENTS = {};
 
   private final Serializable function;
-  // The one argument of a one-argument function, kept out of an array: most tasks have one.
-  private final @Nullable Object single;
-  // The arguments of a function of two or more; null for a body or a one-argument function.
-  private final @Nullable Object @Nullable [] several;
+  // The argument of a one-argument function, kept out of an array as most tasks have one; the
+  // Object[] of the arguments of a function of two or more; null for a body. A task is created
+  // for every element of the input, so it holds no more than these three fields.
+  private final @Nullable Object argument;
   private final byte kind;
 
   Task(Serializable function, @Nullable Object[] arguments) {
@@ -48,25 +48,24 @@ public final class Task<R> implements Serializable {
           "A " + function.getClass().getSimpleName() + " takes " + arity + " arguments, got "
               + arguments.length);
     }
-    this.single = arity == 1 ? arguments[0] : null;
-    this.several = arity >= 2 ? arguments : null;
+    this.argument = arity == 1 ? arguments[0] : arity >= 2 ? arguments : null;
   }
 
   Task(SerializableFunction<?, ?> function, @Nullable Object argument) {
     this.function = Objects.requireNonNull(function, "function");
     this.kind = FUNCTION;
-    this.single = argument;
-    this.several = null;
+    this.argument = argument;
   }
 
   /** Runs the function with the arguments, in the calling thread, and returns its result. */
   @SuppressWarnings("unchecked")
   public R call() throws Exception {
     Object f = function;
-    @Nullable Object[] arguments = several != null ? several : NO_ARGUMENTS;
+    if (kind == FUNCTION) {
+      return ((SerializableFunction<Object, R>) f).apply(argument);
+    }
+    @Nullable Object[] arguments = kind > FUNCTION ? several() : NO_ARGUMENTS;
     switch (kind) {
-      case FUNCTION:
-        return ((SerializableFunction<Object, R>) f).apply(single);
       case BI_FUNCTION:
         return ((SerializableBiFunction<Object, Object, R>) f).apply(arguments[0], arguments[1]);
       case FUNCTION3:
@@ -123,11 +122,15 @@ public final class Task<R> implements Serializable {
     return "Task[" + describe() + "]";
   }
 
+  private @Nullable Object[] several() {
+    return (@Nullable Object[]) Objects.requireNonNull(argument);
+  }
+
   private @Nullable Object[] argumentArray() {
-    if (several != null) {
-      return several.clone();
+    if (kind == FUNCTION) {
+      return new @Nullable Object[] {argument};
     }
-    return kind == FUNCTION ? new @Nullable Object[] {single} : NO_ARGUMENTS;
+    return kind > FUNCTION ? several().clone() : NO_ARGUMENTS;
   }
 
   private static int arity(byte kind) {
