@@ -154,7 +154,11 @@ public final class Parallel {
     return new Parallel(settings.withMaxNbytes(Sizes.parse(maxNbytes)));
   }
 
-  /** Sets how workers map the large arguments they read. */
+  /**
+   * Sets how process workers map the large {@code java.nio} buffers among the arguments written to
+   * files (joblib's {@code mmap_mode}): read-only by default, copy-on-write, or not at all (a
+   * private copy). Arrays are read into the worker's heap in bulk whatever the mode.
+   */
   public Parallel mmapMode(MmapMode mmapMode) {
     return new Parallel(settings.withMmapMode(Objects.requireNonNull(mmapMode)));
   }

@@ -5,6 +5,13 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.lang.ref.WeakReference;
+import java.nio.Buffer;
+import java.nio.CharBuffer;
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
+import java.nio.LongBuffer;
+import java.nio.ShortBuffer;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,20 +24,27 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
+import org.joblib4j.Joblib;
 import org.joblib4j.JoblibException;
+import org.joblib4j.MmapMode;
 import org.joblib4j.Task;
 import org.joblib4j.local.worker.ArgumentRef;
+import org.joblib4j.persist.Compression;
 import org.joblib4j.serial.Serializer;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The large arguments of one call (joblib's auto-memmapping): each distinct argument object larger
  * than {@code maxNbytes} is written once to a file in a private folder, and tasks carry an {@link
- * ArgumentRef} to it instead.
+ * ArgumentRef} to it instead. Files are in joblib4j's persistence format, so a worker reads arrays
+ * in bulk and maps {@code java.nio} buffers as the call's {@code mmapMode} says (read-only by
+ * default, as joblib's {@code "r"}); with {@code -Djoblib4j.serializer=java}, or for a value the
+ * format cannot hold, the serializer writes the file and workers read it into their heap.
  *
  * <pre>
  * Design note. Arguments are told apart by identity, as joblib does: the same array passed to
- * 200 tasks is one file. Primitive arrays are judged by their length without serializing them.
+ * 200 tasks is one file. Primitive arrays and buffers are judged by their length without
+ * serializing them.
  * Other arguments are judged only when a serialized batch exceeds maxNbytes: then each argument
  * of the batch not judged before is serialized alone, and the large ones are spilled. Decisions
  * are kept for the call, so no argument is serialized twice to be measured; they are keyed weakly,
@@ -53,13 +67,15 @@ final class LargeArguments implements AutoCloseable {
 
   private final @Nullable Path base;
   private final long maxNbytes;
+  private final MmapMode mmapMode;
   private final WeakIdentityMap decided = new WeakIdentityMap();
   private @Nullable Path folder;
   private int files;
 
-  LargeArguments(@Nullable Path base, long maxNbytes) {
+  LargeArguments(@Nullable Path base, long maxNbytes, MmapMode mmapMode) {
     this.base = base;
     this.maxNbytes = maxNbytes;
+    this.mmapMode = mmapMode;
   }
 
   /**
@@ -136,6 +152,9 @@ final class LargeArguments implements AutoCloseable {
   }
 
   private static long primitiveBytes(Object arg) {
+    if (arg instanceof Buffer b) {
+      return (long) b.remaining() * bufferElementBytes(b);
+    }
     Class<?> c = arg.getClass().getComponentType();
     if (c == null || !c.isPrimitive()) {
       return -1;
@@ -151,6 +170,17 @@ final class LargeArguments implements AutoCloseable {
     return n;
   }
 
+  private static int bufferElementBytes(Buffer b) {
+    if (b instanceof DoubleBuffer || b instanceof LongBuffer) {
+      return 8;
+    } else if (b instanceof IntBuffer || b instanceof FloatBuffer) {
+      return 4;
+    } else if (b instanceof ShortBuffer || b instanceof CharBuffer) {
+      return 2;
+    }
+    return 1;
+  }
+
   private ArgumentRef spill(Object arg, Serializer serializer, byte @Nullable [] bytes) {
     try {
       Path dir = folder();
@@ -158,6 +188,12 @@ final class LargeArguments implements AutoCloseable {
         dir = makeFolder();
       }
       Path file = dir.resolve("arg-" + (++files) + ".bin");
+      if (persistable(serializer) && dumped(arg, file)) {
+        long size = Files.size(file);
+        FILES_WRITTEN.incrementAndGet();
+        BYTES_WRITTEN.addAndGet(size);
+        return new ArgumentRef(file.toAbsolutePath().toString(), size, mmapMode);
+      }
       if (posix()) {
         Files.createFile(
             file,
@@ -173,7 +209,7 @@ final class LargeArguments implements AutoCloseable {
       long size = Files.size(file);
       FILES_WRITTEN.incrementAndGet();
       BYTES_WRITTEN.addAndGet(size);
-      return new ArgumentRef(file.toAbsolutePath().toString(), size);
+      return new ArgumentRef(file.toAbsolutePath().toString(), size, null);
     } catch (IOException e) {
       throw new JoblibException(
           String.format(
@@ -185,6 +221,29 @@ final class LargeArguments implements AutoCloseable {
               folder != null ? folder : baseFolder(),
               e),
           e);
+    }
+  }
+
+  /** Whether large arguments go through joblib4j's persistence format (Kryo underneath). */
+  private static boolean persistable(Serializer serializer) {
+    return serializer.name().equals("kryo");
+  }
+
+  /**
+   * Writes {@code arg} with {@link Joblib#dump}: arrays and buffers as raw blocks, which a worker
+   * reads in bulk or maps. Returns false, leaving no file, for a value the format cannot hold;
+   * the serializer then writes it.
+   */
+  private static boolean dumped(Object arg, Path file) throws IOException {
+    try {
+      Joblib.dump(arg, file, Compression.NONE);
+      return true;
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    } catch (RuntimeException e) {
+      // A value the format cannot write (Kryo refuses it): the serializer gets its turn.
+      Files.deleteIfExists(file);
+      return false;
     }
   }
 

@@ -52,7 +52,7 @@ final class ProcessesBackend implements ParallelBackend {
     callName = call.name();
     large =
         options.maxNbytes() >= 0
-            ? new LargeArguments(options.tempFolder(), options.maxNbytes())
+            ? new LargeArguments(options.tempFolder(), options.maxNbytes(), options.mmapMode())
             : null;
     pool.resize(call.nWorkers());
   }

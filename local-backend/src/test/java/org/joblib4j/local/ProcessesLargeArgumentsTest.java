@@ -6,6 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.joblib4j.Delayed.delayed;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.DoubleBuffer;
+import java.nio.ReadOnlyBufferException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
@@ -14,6 +18,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
+import org.joblib4j.MmapMode;
 import org.joblib4j.Parallel;
 import org.joblib4j.TaskFailedException;
 import org.junit.jupiter.api.Test;
@@ -52,6 +57,91 @@ class ProcessesLargeArgumentsTest {
       throw new IllegalStateException("task 7 fails");
     }
     return a.length;
+  }
+
+  static String bufferView(DoubleBuffer b, int i) {
+    return b.isDirect() + " " + b.isReadOnly() + " " + b.get(i);
+  }
+
+  static double writeThenRead(DoubleBuffer b, int i) {
+    b.put(i, -1.0);
+    return b.get(i);
+  }
+
+  /** A 4 MB direct buffer holding 0, 1, 2, ...: above the 1 MB threshold. */
+  private static DoubleBuffer bigBuffer() {
+    DoubleBuffer b =
+        ByteBuffer.allocateDirect(4 * 1024 * 1024).order(ByteOrder.nativeOrder()).asDoubleBuffer();
+    for (int i = 0; i < b.capacity(); i++) {
+      b.put(i, i);
+    }
+    return b;
+  }
+
+  @Test
+  void run_largeBufferArgument_isMappedReadOnlyInWorkersByDefault() {
+    DoubleBuffer big = bigBuffer();
+    long files = LargeArguments.FILES_WRITTEN.get();
+
+    List<String> out =
+        processes()
+            .run(
+                IntStream.range(0, 20)
+                    .mapToObj(i -> delayed(ProcessesLargeArgumentsTest::bufferView, big, i * 1000)));
+
+    assertThat(out)
+        .containsExactlyElementsOf(
+            IntStream.range(0, 20).mapToObj(i -> "true true " + (double) (i * 1000)).toList());
+    assertThat(LargeArguments.FILES_WRITTEN.get() - files).isEqualTo(1);
+    assertThat(temp).isEmptyDirectory();
+  }
+
+  @Test
+  void run_largeBufferArgumentCopyOnWrite_workersWriteToTheirOwnCopy() {
+    DoubleBuffer big = bigBuffer();
+
+    List<Double> out =
+        processes()
+            .mmapMode(MmapMode.COPY_ON_WRITE)
+            .run(
+                IntStream.range(0, 20)
+                    .mapToObj(i -> delayed(ProcessesLargeArgumentsTest::writeThenRead, big, i)));
+
+    assertThat(out).containsOnly(-1.0).hasSize(20);
+    assertThat(big.get(5)).isEqualTo(5.0);
+    assertThat(temp).isEmptyDirectory();
+  }
+
+  @Test
+  void run_largeBufferArgumentReadOnly_aTaskWritingToItFails() {
+    DoubleBuffer big = bigBuffer();
+
+    assertThatThrownBy(
+            () ->
+                processes()
+                    .run(Stream.of(delayed(ProcessesLargeArgumentsTest::writeThenRead, big, 3))))
+        .isInstanceOf(TaskFailedException.class)
+        .cause()
+        .isInstanceOf(ReadOnlyBufferException.class);
+    assertThat(temp).isEmptyDirectory();
+  }
+
+  @Test
+  void run_largeBufferArgumentWithoutMapping_workersGetAWritableCopy() {
+    DoubleBuffer big = bigBuffer();
+
+    List<String> views =
+        processes()
+            .mmapMode(MmapMode.NONE)
+            .run(Stream.of(delayed(ProcessesLargeArgumentsTest::bufferView, big, 7)));
+    List<Double> written =
+        processes()
+            .mmapMode(MmapMode.NONE)
+            .run(Stream.of(delayed(ProcessesLargeArgumentsTest::writeThenRead, big, 7)));
+
+    assertThat(views).containsExactly("true false 7.0");
+    assertThat(written).containsExactly(-1.0);
+    assertThat(big.get(7)).isEqualTo(7.0);
   }
 
   @Test

@@ -175,7 +175,7 @@ public final class ParallelForLoops {
         .batchSize("auto")                // or a fixed number of tasks per batch
         .tempFolder(tempFolder)           // where process backends write large arguments
         .maxNbytes("1M")                  // larger arguments are sent once per call, not per task
-        .mmapMode(MmapMode.READ_ONLY);    // how workers map the large arguments
+        .mmapMode(MmapMode.READ_ONLY);    // how workers map large java.nio buffers
     List<Integer> lengths = parallel
         .run(Stream.of("a", "bb", "ccc").map(s -> delayed(String::length, s)));
     // end:every-option

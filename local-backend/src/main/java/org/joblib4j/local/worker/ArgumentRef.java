@@ -2,6 +2,8 @@ package org.joblib4j.local.worker;
 
 import java.io.Serializable;
 import java.util.Objects;
+import org.joblib4j.MmapMode;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Stands in a task for a large argument that the parent wrote once to a file: a worker reads the
@@ -13,18 +15,30 @@ public final class ArgumentRef implements Serializable {
 
   private final String path;
   private final long size;
+  private final @Nullable MmapMode mmapMode;
 
   /**
-   * Creates a reference to the value serialized in the file at {@code path}, {@code size} bytes.
+   * Creates a reference to the value in the file at {@code path}, {@code size} bytes: written by
+   * {@code Joblib.dump} and loaded with {@code mmapMode}, or, when {@code mmapMode} is null,
+   * written by the call's serializer.
    */
-  public ArgumentRef(String path, long size) {
+  public ArgumentRef(String path, long size, @Nullable MmapMode mmapMode) {
     this.path = Objects.requireNonNull(path, "path");
     this.size = size;
+    this.mmapMode = mmapMode;
   }
 
   /** Returns the absolute path of the file holding the serialized value. */
   public String path() {
     return path;
+  }
+
+  /**
+   * Returns how a worker maps the buffers in the file, or null when the file holds the
+   * serializer's bytes.
+   */
+  public @Nullable MmapMode mmapMode() {
+    return mmapMode;
   }
 
   /** Returns the file's size in bytes. */

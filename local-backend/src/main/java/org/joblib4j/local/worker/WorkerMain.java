@@ -18,8 +18,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.joblib4j.Delayed;
+import org.joblib4j.Joblib;
+import org.joblib4j.MmapMode;
 import org.joblib4j.SerializableFunction;
 import org.joblib4j.Task;
+import org.joblib4j.persist.LoadOptions;
 import org.joblib4j.serial.Serializer;
 import org.joblib4j.spi.BatchResult;
 import org.joblib4j.spi.NestedConfig;
@@ -160,9 +163,14 @@ public final class WorkerMain {
       return largeArguments.get(ref.path());
     }
     Object value;
-    try (InputStream file =
-        new BufferedInputStream(Files.newInputStream(Path.of(ref.path())), 1 << 16)) {
-      value = serializer.read(file, loader);
+    MmapMode mode = ref.mmapMode();
+    if (mode != null) {
+      value = Joblib.load(Path.of(ref.path()), Object.class, LoadOptions.defaults().mmapMode(mode));
+    } else {
+      try (InputStream file =
+          new BufferedInputStream(Files.newInputStream(Path.of(ref.path())), 1 << 16)) {
+        value = serializer.read(file, loader);
+      }
     }
     largeArguments.put(ref.path(), value);
     return value;
