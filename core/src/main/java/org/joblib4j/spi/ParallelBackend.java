@@ -87,9 +87,10 @@ public interface ParallelBackend extends AutoCloseable {
 
   /**
    * Returns the batch size the auto-batcher starts from, and the number of tasks a pre-dispatched
-   * batch counts for: joblib's 1. A backend whose every batch costs a lot (a cluster job) may
-   * spread an input of known size over its workers in a few rounds instead, such as {@code
-   * totalTasks / (4 * nWorkers)}; the auto-batcher then adjusts from there.
+   * batch counts for: joblib's 1. A backend may start larger with an input of known size: one
+   * whose every batch costs a lot (a cluster job) may spread the input over its workers in a few
+   * rounds, such as {@code totalTasks / (4 * nWorkers)}; one whose batches are cheap may skip the
+   * first doublings, each of which waits for a round trip. The auto-batcher adjusts from there.
    *
    * @param totalTasks the number of tasks when the input's size is known, else -1
    * @param nWorkers the workers of the call
