@@ -3,6 +3,7 @@ package org.joblib4j.internal;
 import java.io.ObjectStreamException;
 import java.io.Serializable;
 import java.util.AbstractList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.RandomAccess;
 import org.joblib4j.Task;
@@ -34,7 +35,7 @@ public final class TaskList extends AbstractList<Task<?>> implements RandomAcces
 
   @Override
   public Object[] toArray() {
-    return tasks.clone();
+    return Arrays.copyOf(tasks, tasks.length, Object[].class);
   }
 
   private Object writeReplace() throws ObjectStreamException {

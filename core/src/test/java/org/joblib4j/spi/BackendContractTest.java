@@ -117,6 +117,18 @@ public abstract class BackendContractTest {
   }
 
   @Test
+  void run_parallelStreamInput_keepsInputOrder() {
+    List<Integer> results =
+        parallel()
+            .run(
+                IntStream.range(0, 5_000)
+                    .parallel()
+                    .mapToObj(i -> delayed(BackendContractTest::identity, i)));
+
+    assertThat(results).containsExactlyElementsOf(IntStream.range(0, 5_000).boxed().toList());
+  }
+
+  @Test
   void run_emptyInput_returnsEmptyList() {
     assertThat(parallel().<Integer>run(Stream.<Task<Integer>>empty())).isEmpty();
   }
