@@ -330,7 +330,9 @@ public final class Parallel {
 
     /** Returns the tasks one at a time. */
     Iterator<? extends Task<?>> iterator() {
-      return iterator != null ? iterator : Spliterators.iterator(Objects.requireNonNull(spliterator));
+      return iterator != null
+          ? iterator
+          : Spliterators.iterator(Objects.requireNonNull(spliterator));
     }
 
     void close() {

@@ -167,7 +167,8 @@ public final class Dispatcher<R> implements ResultIterator<R> {
                   reporter);
       this.preDispatch = PreDispatch.tasks(options.preDispatch(), nWorkers);
       // A backend that starts with larger batches counts pre-dispatch in batches of that size.
-      this.preDispatchLeft = (int) Math.min(Integer.MAX_VALUE, (long) preDispatch * initialBatchSize);
+      this.preDispatchLeft =
+          (int) Math.min(Integer.MAX_VALUE, (long) preDispatch * initialBatchSize);
       this.maxUndelivered =
           preDispatch == Integer.MAX_VALUE
               ? Integer.MAX_VALUE

@@ -15,6 +15,7 @@ import java.io.OutputStream;
 import java.io.Serializable;
 import java.lang.invoke.SerializedLambda;
 import java.lang.reflect.Modifier;
+import java.nio.Buffer;
 import java.util.Optional;
 import org.joblib4j.Task;
 import org.joblib4j.internal.Lambdas;
@@ -53,6 +54,7 @@ final class KryoSerialization extends Serializer {
     }
     kryo.addDefaultSerializer(Throwable.class, new JavaSerializer());
     kryo.addDefaultSerializer(TaskList.class, new TaskListSerializer());
+    kryo.addDefaultSerializer(Buffer.class, new BufferSerializer());
     kryo.setDefaultSerializer(new CheckingFactory());
     return kryo;
   }

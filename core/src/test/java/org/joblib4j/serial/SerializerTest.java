@@ -4,12 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.joblib4j.Delayed.delayed;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.DoubleBuffer;
+import java.nio.IntBuffer;
+import java.nio.LongBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.joblib4j.Task;
 import org.joblib4j.internal.TaskList;
 import org.joblib4j.spi.BatchResult;
 import org.joblib4j.spi.NestedConfig;
 import org.joblib4j.spi.TaskBatch;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -60,5 +67,49 @@ class SerializerTest {
     List<Task<?>> tasks = back.tasks();
     assertThatThrownBy(() -> tasks.set(0, delayed(() -> "other")))
         .isInstanceOf(UnsupportedOperationException.class);
+  }
+
+  @Test
+  void directDoubleBuffer_roundTripsItsRemainingElementsOrderAndDirectness() {
+    Serializer kryo = Serializer.byName("kryo");
+    DoubleBuffer b =
+        ByteBuffer.allocateDirect(8 * 10).order(ByteOrder.BIG_ENDIAN).asDoubleBuffer();
+    for (int i = 0; i < 10; i++) {
+      b.put(i, i * 1.5);
+    }
+    b.position(2).limit(7);
+
+    DoubleBuffer back = (DoubleBuffer) kryo.fromBytes(kryo.toBytes(b));
+
+    assertThat(back.isDirect()).isTrue();
+    assertThat(back.order()).isEqualTo(ByteOrder.BIG_ENDIAN);
+    assertThat(back.position()).isZero();
+    assertThat(back.remaining()).isEqualTo(5);
+    for (int i = 0; i < 5; i++) {
+      assertThat(back.get(i)).isEqualTo((i + 2) * 1.5);
+    }
+    assertThat(b.position()).isEqualTo(2);
+  }
+
+  @Test
+  void heapAndReadOnlyBuffers_roundTripWithTheirKindAndFlags() {
+    Serializer kryo = Serializer.byName("kryo");
+    IntBuffer ints = IntBuffer.wrap(new int[] {3, 1, 4, 1, 5});
+    ByteBuffer bytes =
+        ByteBuffer.wrap("joblib".getBytes(StandardCharsets.US_ASCII)).asReadOnlyBuffer();
+    LongBuffer longs = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).asLongBuffer();
+    longs.put(0, -7L).put(1, Long.MAX_VALUE);
+
+    IntBuffer intsBack = (IntBuffer) kryo.fromBytes(kryo.toBytes(ints));
+    ByteBuffer bytesBack = (ByteBuffer) kryo.fromBytes(kryo.toBytes(bytes));
+    LongBuffer longsBack = (LongBuffer) kryo.fromBytes(kryo.toBytes(longs));
+
+    assertThat(intsBack.hasArray()).isTrue();
+    assertThat(intsBack.array()).containsExactly(3, 1, 4, 1, 5);
+    assertThat(bytesBack.isReadOnly()).isTrue();
+    assertThat(StandardCharsets.US_ASCII.decode(bytesBack).toString()).isEqualTo("joblib");
+    assertThat(longsBack.order()).isEqualTo(ByteOrder.LITTLE_ENDIAN);
+    assertThat(longsBack.get(0)).isEqualTo(-7L);
+    assertThat(longsBack.get(1)).isEqualTo(Long.MAX_VALUE);
   }
 }

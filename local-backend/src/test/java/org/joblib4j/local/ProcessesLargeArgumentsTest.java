@@ -87,7 +87,8 @@ class ProcessesLargeArgumentsTest {
         processes()
             .run(
                 IntStream.range(0, 20)
-                    .mapToObj(i -> delayed(ProcessesLargeArgumentsTest::bufferView, big, i * 1000)));
+                    .mapToObj(
+                        i -> delayed(ProcessesLargeArgumentsTest::bufferView, big, i * 1000)));
 
     assertThat(out)
         .containsExactlyElementsOf(
@@ -142,6 +143,26 @@ class ProcessesLargeArgumentsTest {
     assertThat(views).containsExactly("true false 7.0");
     assertThat(written).containsExactly(-1.0);
     assertThat(big.get(7)).isEqualTo(7.0);
+  }
+
+  @Test
+  void run_smallBufferArgument_travelsInTheBatchAsACopy() {
+    DoubleBuffer small = ByteBuffer.allocateDirect(8 * 100).asDoubleBuffer();
+    for (int i = 0; i < 100; i++) {
+      small.put(i, i);
+    }
+    long files = LargeArguments.FILES_WRITTEN.get();
+
+    List<String> out =
+        processes()
+            .run(
+                IntStream.range(0, 4)
+                    .mapToObj(
+                        i -> delayed(ProcessesLargeArgumentsTest::bufferView, small, i * 10)));
+
+    assertThat(out).containsExactly("true false 0.0", "true false 10.0", "true false 20.0",
+        "true false 30.0");
+    assertThat(LargeArguments.FILES_WRITTEN.get() - files).isZero();
   }
 
   @Test
