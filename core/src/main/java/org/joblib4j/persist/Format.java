@@ -10,6 +10,7 @@ import java.nio.IntBuffer;
 import java.nio.LongBuffer;
 import java.nio.ShortBuffer;
 import java.util.zip.CRC32C;
+import org.joblib4j.internal.Buffers;
 
 /** Constants of the file format (see the package documentation) and bulk copy helpers. */
 final class Format {
@@ -33,13 +34,13 @@ final class Format {
   static final byte KIND_ARRAY = 'A';
   static final byte KIND_END = 'E';
 
-  static final int BYTE = 1;
-  static final int SHORT = 2;
-  static final int CHAR = 3;
-  static final int INT = 4;
-  static final int LONG = 5;
-  static final int FLOAT = 6;
-  static final int DOUBLE = 7;
+  static final int BYTE = Buffers.BYTE;
+  static final int SHORT = Buffers.SHORT;
+  static final int CHAR = Buffers.CHAR;
+  static final int INT = Buffers.INT;
+  static final int LONG = Buffers.LONG;
+  static final int FLOAT = Buffers.FLOAT;
+  static final int DOUBLE = Buffers.DOUBLE;
   static final int BOOLEAN = 8;
 
   /** Element flag: the buffer was direct. */
@@ -231,92 +232,6 @@ final class Format {
     }
     src.position(start + count * size(type));
     return true;
-  }
-
-  /** Returns the element type code of a buffer's class. */
-  static int bufferType(Buffer b) {
-    if (b instanceof ByteBuffer) {
-      return BYTE;
-    } else if (b instanceof ShortBuffer) {
-      return SHORT;
-    } else if (b instanceof CharBuffer) {
-      return CHAR;
-    } else if (b instanceof IntBuffer) {
-      return INT;
-    } else if (b instanceof LongBuffer) {
-      return LONG;
-    } else if (b instanceof FloatBuffer) {
-      return FLOAT;
-    } else if (b instanceof DoubleBuffer) {
-      return DOUBLE;
-    }
-    throw new IllegalArgumentException("unsupported buffer " + b.getClass().getName());
-  }
-
-  static ByteOrder order(Buffer b) {
-    if (b instanceof ByteBuffer bb) {
-      return bb.order();
-    } else if (b instanceof ShortBuffer sb) {
-      return sb.order();
-    } else if (b instanceof CharBuffer cb) {
-      return cb.order();
-    } else if (b instanceof IntBuffer ib) {
-      return ib.order();
-    } else if (b instanceof LongBuffer lb) {
-      return lb.order();
-    } else if (b instanceof FloatBuffer fb) {
-      return fb.order();
-    }
-    return ((DoubleBuffer) b).order();
-  }
-
-  /**
-   * Copies {@code count} elements of {@code src} (absolute index {@code index}) into {@code dst} at
-   * its position, little-endian, advancing the position.
-   */
-  static void putBuffer(ByteBuffer dst, Buffer src, int index, int count) {
-    int start = dst.position();
-    int type = bufferType(src);
-    if (src instanceof ByteBuffer b) {
-      dst.put(b.slice(index, count));
-      return;
-    } else if (src instanceof ShortBuffer b) {
-      dst.asShortBuffer().put(b.slice(index, count));
-    } else if (src instanceof CharBuffer b) {
-      dst.asCharBuffer().put(b.slice(index, count));
-    } else if (src instanceof IntBuffer b) {
-      dst.asIntBuffer().put(b.slice(index, count));
-    } else if (src instanceof LongBuffer b) {
-      dst.asLongBuffer().put(b.slice(index, count));
-    } else if (src instanceof FloatBuffer b) {
-      dst.asFloatBuffer().put(b.slice(index, count));
-    } else {
-      dst.asDoubleBuffer().put(((DoubleBuffer) src).slice(index, count));
-    }
-    dst.position(start + count * size(type));
-  }
-
-  /** Returns a typed view of {@code bytes} (position 0, whole limit) for element {@code type}. */
-  static Buffer view(ByteBuffer bytes, int type, ByteOrder order) {
-    ByteBuffer b = bytes.order(order);
-    switch (type) {
-      case BYTE:
-        return b;
-      case SHORT:
-        return b.asShortBuffer();
-      case CHAR:
-        return b.asCharBuffer();
-      case INT:
-        return b.asIntBuffer();
-      case LONG:
-        return b.asLongBuffer();
-      case FLOAT:
-        return b.asFloatBuffer();
-      case DOUBLE:
-        return b.asDoubleBuffer();
-      default:
-        throw new IllegalArgumentException("buffer element type " + type);
-    }
   }
 
   /** Returns a heap buffer wrapping {@code array}, of element {@code type}. */

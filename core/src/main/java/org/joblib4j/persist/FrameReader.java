@@ -18,6 +18,7 @@ import java.util.Locale;
 import java.util.zip.CRC32C;
 import org.joblib4j.CorruptFileException;
 import org.joblib4j.MmapMode;
+import org.joblib4j.internal.Buffers;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -186,7 +187,7 @@ final class FrameReader implements Source.FrameReaderPosition {
       s.skip(length);
       position += length;
       checkTrailer();
-      return Format.view(mapped, type, order);
+      return Buffers.view(mapped, type, order);
     }
     if ((flags & Format.FLAG_DIRECT) != 0 || type == Format.BYTE) {
       if (length > Integer.MAX_VALUE - 8) {
@@ -207,7 +208,7 @@ final class FrameReader implements Source.FrameReaderPosition {
         crc.update(b.duplicate());
         checkTrailer();
       }
-      return Format.view(b, type, order);
+      return Buffers.view(b, type, order);
     }
     Object array;
     if (bound < 0 && length > DIRECT_ALLOCATION_LIMIT) {

@@ -9,6 +9,7 @@ import java.nio.Buffer;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.zip.CRC32C;
+import org.joblib4j.internal.Buffers;
 import org.jspecify.annotations.Nullable;
 
 /** Writes the frames of a body (see the package documentation) to a {@link Sink}. */
@@ -80,7 +81,7 @@ final class FrameWriter {
       for (int from = 0; from < length; from += perChunk) {
         int n = Math.min(perChunk, length - from);
         c.clear();
-        Format.putBuffer(c, buffer, start + from, n);
+        Buffers.put(c, buffer, start + from, n);
         c.flip();
         crc.update(c);
         c.flip();

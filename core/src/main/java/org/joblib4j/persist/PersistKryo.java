@@ -40,6 +40,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
 import org.joblib4j.CorruptFileException;
+import org.joblib4j.internal.Buffers;
 import org.joblib4j.serial.SerializationException;
 import org.jspecify.annotations.Nullable;
 
@@ -357,7 +358,7 @@ final class PersistKryo {
       if (buffer.isDirect()) {
         flags |= Format.FLAG_DIRECT;
       }
-      if (Format.order(buffer) == ByteOrder.BIG_ENDIAN) {
+      if (Buffers.order(buffer) == ByteOrder.BIG_ENDIAN) {
         flags |= Format.FLAG_BIG_ENDIAN;
       }
       w.buffer(flags, buffer);
