@@ -93,6 +93,9 @@ public final class Task<R> implements Serializable {
 
   /** Returns the arguments, in order; empty for a body. The list may hold nulls. */
   public List<@Nullable Object> arguments() {
+    if (kind == FUNCTION) {
+      return Collections.singletonList(argument);
+    }
     return Collections.unmodifiableList(Arrays.asList(argumentArray()));
   }
 
