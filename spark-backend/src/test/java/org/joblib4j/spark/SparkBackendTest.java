@@ -133,6 +133,7 @@ class SparkBackendTest {
 
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
     awaitNoActiveJobs();
+    awaitInterrupted();
     assertThat(INTERRUPTED.get()).as("sleeping tasks interrupted").isGreaterThanOrEqualTo(1);
     // Both slots are free: two tasks that wait for each other both run at once.
     GATE.set(new CountDownLatch(2));
@@ -289,6 +290,7 @@ class SparkBackendTest {
       assertThat(results.findFirst()).contains(0);
     }
     awaitNoActiveJobs();
+    awaitInterrupted();
     assertThat(INTERRUPTED.get()).isGreaterThanOrEqualTo(1);
   }
 
@@ -331,6 +333,17 @@ class SparkBackendTest {
 
   static int twice(int i) {
     return 2 * i;
+  }
+
+  /**
+   * Waits, at most 15 s, for a task to see its interrupt: Spark reports a cancelled job inactive
+   * at once, while the executor interrupts the task's thread a moment later.
+   */
+  private static void awaitInterrupted() throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+    while (INTERRUPTED.get() == 0 && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
   }
 
   private static void awaitNoActiveJobs() throws InterruptedException {
