@@ -4,6 +4,7 @@ import java.util.Iterator;
 import java.util.NoSuchElementException;
 import org.joblib4j.Task;
 import org.joblib4j.TaskFailedException;
+import org.joblib4j.spi.TaskBatch;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -71,15 +72,15 @@ public final class SequentialRun<R> implements ResultIterator<R> {
     Object result;
     try {
       result = task.call();
-    } catch (Exception e) {
+    } catch (Throwable e) {
       end();
+      if (!TaskBatch.isTaskFailure(e)) {
+        throw (VirtualMachineError) e;
+      }
       if (e instanceof InterruptedException) {
         Thread.currentThread().interrupt();
       }
       throw new TaskFailedException(index, task.describe(), backendName, e);
-    } catch (Error e) {
-      end();
-      throw e;
     }
     index++;
     reporter.progress(index, index, index, false, 1);

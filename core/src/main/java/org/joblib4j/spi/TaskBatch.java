@@ -33,6 +33,18 @@ public record TaskBatch(List<Task<?>> tasks, long firstIndex, NestedConfig neste
   }
 
   /**
+   * Returns whether {@code thrown}, thrown by a task, is that task's failure rather than a broken
+   * JVM: every exception and error is, {@link StackOverflowError} and {@link OutOfMemoryError}
+   * included (the stack unwinds and the heap is freed as the task ends); other {@link
+   * VirtualMachineError}s ({@link InternalError}, {@link UnknownError}) are not.
+   */
+  public static boolean isTaskFailure(Throwable thrown) {
+    return !(thrown instanceof VirtualMachineError)
+        || thrown instanceof StackOverflowError
+        || thrown instanceof OutOfMemoryError;
+  }
+
+  /**
    * Runs the tasks in order in the calling thread, with {@link #nested} in effect for calls made
    * inside them, and returns their results; stops at the first task that throws and returns that
    * failure. An interrupt stops the batch between tasks.
@@ -47,8 +59,8 @@ public record TaskBatch(List<Task<?>> tasks, long firstIndex, NestedConfig neste
         try {
           results[i] = tasks.get(i).call();
         } catch (Throwable t) {
-          if (t instanceof VirtualMachineError vme && !(t instanceof OutOfMemoryError)) {
-            throw vme;
+          if (!isTaskFailure(t)) {
+            throw (VirtualMachineError) t;
           }
           return BatchResult.failure(i, t);
         }

@@ -86,8 +86,28 @@ public abstract class BackendContractTest {
     return i;
   }
 
+  static int recurse(int depth) {
+    return recurse(depth + 1) + 1;
+  }
+
   static int nestingLevel(int ignored) {
     return ParallelConfig.current().nestingLevel();
+  }
+
+  @Test
+  void run_taskOverflowsItsStack_failsWithTheErrorAsCause_andTheNextCallRuns() {
+    for (int nJobs : new int[] {1, nJobs()}) {
+      Parallel p = parallel().nJobs(nJobs);
+      List<Task<Integer>> tasks =
+          List.of(delayed(BackendContractTest::identity, 1), delayed(BackendContractTest::recurse, 0));
+
+      assertThatThrownBy(() -> p.run(tasks))
+          .isInstanceOf(TaskFailedException.class)
+          .hasCauseInstanceOf(StackOverflowError.class)
+          .hasMessageContaining("recurse");
+      assertThat(p.run(IntStream.range(0, 10).mapToObj(i -> delayed(BackendContractTest::identity, i))))
+          .containsExactly(0, 1, 2, 3, 4, 5, 6, 7, 8, 9);
+    }
   }
 
   @Test
