@@ -73,7 +73,7 @@ public final class Joblib {
    * and renamed, so {@code target} is never seen half-written.
    *
    * @throws IllegalArgumentException for {@code .bz2} and {@code .lzma}, which are not supported
-   * @throws org.joblib4j.serial.SerializationException naming a class that cannot be serialized
+   * @throws org.joblib4j.SerializationException naming a class that cannot be serialized
    * @throws java.io.UncheckedIOException if the file cannot be written
    */
   public static void dump(@Nullable Object value, Path target) {

@@ -41,7 +41,7 @@ import java.util.Set;
 import java.util.function.Predicate;
 import org.joblib4j.CorruptFileException;
 import org.joblib4j.internal.Buffers;
-import org.joblib4j.serial.SerializationException;
+import org.joblib4j.SerializationException;
 import org.jspecify.annotations.Nullable;
 
 /**

@@ -27,7 +27,7 @@ import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
 import org.joblib4j.CorruptFileException;
 import org.joblib4j.MmapMode;
-import org.joblib4j.serial.SerializationException;
+import org.joblib4j.SerializationException;
 import org.joblib4j.serial.Serializer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;

@@ -1,5 +1,6 @@
 package org.joblib4j.serial;
 
+import org.joblib4j.SerializationException;
 import com.esotericsoftware.kryo.kryo5.Kryo;
 import com.esotericsoftware.kryo.kryo5.KryoException;
 import com.esotericsoftware.kryo.kryo5.SerializerFactory;

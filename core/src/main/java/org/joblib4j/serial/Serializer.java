@@ -1,5 +1,6 @@
 package org.joblib4j.serial;
 
+import org.joblib4j.SerializationException;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -199,7 +199,7 @@ class DumpLoadTest {
   void dump_threadInGraph_throwsNamingTheClassAndLeavesNoFile() throws Exception {
     Path file = dir.resolve("t.bin");
     assertThatThrownBy(() -> Joblib.dump(List.of(new Thread()), file))
-        .isInstanceOf(org.joblib4j.serial.SerializationException.class)
+        .isInstanceOf(org.joblib4j.SerializationException.class)
         .hasMessageContaining("java.lang.Thread");
     try (var files = Files.list(dir)) {
       assertThat(files).isEmpty();

@@ -40,7 +40,7 @@ class LyingGraphTest {
         Object back =
             Joblib.load(new ByteArrayInputStream(crafted), Object.class, LoadOptions.defaults());
         assertThat(back).isNotNull();
-      } catch (CorruptFileException | org.joblib4j.serial.SerializationException expected) {
+      } catch (CorruptFileException | org.joblib4j.SerializationException expected) {
         tried++;
       }
     }

@@ -12,7 +12,7 @@ import org.joblib4j.SerializableSupplier;
 import org.joblib4j.Task;
 import org.joblib4j.local.worker.BatchCodec;
 import org.joblib4j.local.worker.FrameBuffer;
-import org.joblib4j.serial.SerializationException;
+import org.joblib4j.SerializationException;
 import org.joblib4j.serial.Serializer;
 import org.junit.jupiter.api.Test;
 

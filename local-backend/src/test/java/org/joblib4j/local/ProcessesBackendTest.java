@@ -27,7 +27,7 @@ import org.joblib4j.SerializableCallable;
 import org.joblib4j.Task;
 import org.joblib4j.TaskFailedException;
 import org.joblib4j.TaskTimeoutException;
-import org.joblib4j.serial.SerializationException;
+import org.joblib4j.SerializationException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;

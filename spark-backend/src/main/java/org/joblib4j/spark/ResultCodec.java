@@ -11,7 +11,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import org.joblib4j.RemoteTaskException;
-import org.joblib4j.serial.SerializationException;
+import org.joblib4j.SerializationException;
 import org.joblib4j.serial.Serializer;
 import org.joblib4j.spi.BatchResult;
 import org.jspecify.annotations.Nullable;

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.function.Function;
 import org.joblib4j.SerializableFunction;
 import org.joblib4j.Task;
-import org.joblib4j.serial.SerializationException;
+import org.joblib4j.SerializationException;
 import org.joblib4j.serial.Serializer;
 
 /** The snippets of the guide's section on serialization, in {@code docs/parallel.md}. */

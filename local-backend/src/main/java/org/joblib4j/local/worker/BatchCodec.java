@@ -15,7 +15,7 @@ import org.joblib4j.SerializableFunction;
 import org.joblib4j.SerializableFunction3;
 import org.joblib4j.SerializableFunction4;
 import org.joblib4j.Task;
-import org.joblib4j.serial.SerializationException;
+import org.joblib4j.SerializationException;
 import org.joblib4j.serial.Serializer;
 import org.jspecify.annotations.Nullable;
 

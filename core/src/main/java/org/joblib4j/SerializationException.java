@@ -1,6 +1,5 @@
-package org.joblib4j.serial;
+package org.joblib4j;
 
-import org.joblib4j.JoblibException;
 import org.jspecify.annotations.Nullable;
 
 /**
