@@ -1,28 +1,15 @@
 package org.joblib4j.persist;
 
 import com.esotericsoftware.kryo.kryo5.Kryo;
-import com.esotericsoftware.kryo.kryo5.Registration;
 import com.esotericsoftware.kryo.kryo5.Serializer;
 import com.esotericsoftware.kryo.kryo5.SerializerFactory;
 import com.esotericsoftware.kryo.kryo5.io.Input;
 import com.esotericsoftware.kryo.kryo5.io.Output;
-import com.esotericsoftware.kryo.kryo5.objenesis.strategy.StdInstantiatorStrategy;
 import com.esotericsoftware.kryo.kryo5.serializers.ClosureSerializer;
 import com.esotericsoftware.kryo.kryo5.serializers.CollectionSerializer;
 import com.esotericsoftware.kryo.kryo5.serializers.MapSerializer;
-import com.esotericsoftware.kryo.kryo5.util.DefaultInstantiatorStrategy;
 import com.esotericsoftware.kryo.kryo5.util.Pool;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.ObjectInputFilter;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
-import java.io.ObjectStreamClass;
-import java.io.Serializable;
 import java.io.UncheckedIOException;
-import java.lang.reflect.Method;
-import java.lang.reflect.Modifier;
 import java.nio.Buffer;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -40,14 +27,15 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
 import org.joblib4j.CorruptFileException;
-import org.joblib4j.internal.Buffers;
 import org.joblib4j.SerializationException;
+import org.joblib4j.internal.Buffers;
+import org.joblib4j.serial.JoblibKryo;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The Kryo set-up for files: the project's Kryo configuration (references on, no registration, Java
- * serialization for classes that customise it and for throwables, lambdas through Kryo's closure
- * support) plus out-of-band primitive arrays and buffers and the class filter.
+ * The Kryo set-up for files: joblib4j's one Kryo configuration ({@link JoblibKryo}, the same as for
+ * tasks and results) plus out-of-band primitive arrays and buffers, collection sizes that cannot
+ * exhaust the heap, and the class filter.
  */
 final class PersistKryo {
   private static final String SESSION = "org.joblib4j.persist.session";
@@ -116,20 +104,7 @@ final class PersistKryo {
   }
 
   static Kryo newKryo() {
-    // ClosureSerializer's constructor sets static fields unsafely when java.lang.invoke is not
-    // opened; constructing Kryo instances one at a time avoids that race.
-    synchronized (ClosureSerializer.class) {
-      return configure(new FilteringKryo());
-    }
-  }
-
-  private static Kryo configure(Kryo kryo) {
-    kryo.setRegistrationRequired(false);
-    kryo.setReferences(true);
-    kryo.setInstantiatorStrategy(new DefaultInstantiatorStrategy(new StdInstantiatorStrategy()));
-    kryo.register(ClosureSerializer.Closure.class, new ClosureSerializer());
-    kryo.addDefaultSerializer(Throwable.class, new JavaSerialization());
-    kryo.setDefaultSerializer(new CheckingFactory());
+    Kryo kryo = new FilteringKryo();
     SerializerFactory<Serializer<?>> collections =
         new SerializerFactory.BaseSerializerFactory<>() {
           @Override
@@ -212,27 +187,20 @@ final class PersistKryo {
     }
   }
 
-  /** Kryo that asks the session's class filter about every class the file names. */
-  static final class FilteringKryo extends Kryo {
+  /** joblib4j's Kryo, asking the session's class filter about every class a file names. */
+  static final class FilteringKryo extends JoblibKryo {
     @Override
-    public @Nullable Registration readClass(Input input) {
-      Registration r = super.readClass(input);
-      if (r != null) {
-        Object s = getContext().get(SESSION);
-        if (s != null) {
-          check((Session) s, r.getType());
-        }
-      }
-      return r;
+    protected boolean filtersClasses() {
+      Object s = getContext().get(SESSION);
+      return s != null && ((Session) s).reader != null && ((Session) s).filter != null;
     }
 
     @Override
-    public <T> T newInstance(Class<T> type) {
+    protected void checkClass(Class<?> type) {
       Object s = getContext().get(SESSION);
-      if (s != null && ((Session) s).reader != null) {
+      if (s != null) {
         check((Session) s, type);
       }
-      return super.newInstance(type);
     }
   }
 
@@ -393,111 +361,6 @@ final class PersistKryo {
       return new CorruptFileException(s.source, -1, problem, null);
     }
     return r.corrupt(problem);
-  }
-
-  /**
-   * Java serialization inside the graph, for classes that customise it and for throwables; on load
-   * the class filter also applies to every class inside the serialized form.
-   */
-  static final class JavaSerialization extends Serializer<Object> {
-    @Override
-    public void write(Kryo kryo, Output output, Object object) {
-      ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
-      try (ObjectOutputStream oos = new ObjectOutputStream(bytes)) {
-        oos.writeObject(object);
-      } catch (IOException e) {
-        throw new SerializationException(
-            "Could not serialize " + object.getClass().getName() + " with Java serialization: " + e,
-            e);
-      }
-      output.writeVarInt(bytes.size(), true);
-      output.writeBytes(bytes.toByteArray());
-    }
-
-    @Override
-    public Object read(Kryo kryo, Input input, Class<? extends Object> type) {
-      Session s = session(kryo);
-      int n = input.readVarInt(true);
-      if (n < 0 || n > (1 << 30)) {
-        throw corrupt(s, "a Java-serialized value claims " + n + " bytes");
-      }
-      byte[] b = input.readBytes(n);
-      ClassLoader loader = kryo.getClassLoader();
-      try (ObjectInputStream ois =
-          new ObjectInputStream(new ByteArrayInputStream(b)) {
-            @Override
-            protected Class<?> resolveClass(ObjectStreamClass desc)
-                throws IOException, ClassNotFoundException {
-              try {
-                return Class.forName(desc.getName(), false, loader);
-              } catch (ClassNotFoundException e) {
-                return super.resolveClass(desc);
-              }
-            }
-          }) {
-        if (s.filter != null) {
-          ois.setObjectInputFilter(
-              info -> {
-                Class<?> c = info.serialClass();
-                if (c == null) {
-                  return ObjectInputFilter.Status.UNDECIDED;
-                }
-                check(s, c);
-                return ObjectInputFilter.Status.ALLOWED;
-              });
-        }
-        return ois.readObject();
-      } catch (IOException | ClassNotFoundException e) {
-        throw new SerializationException(
-            "Could not read a Java-serialized " + type.getName() + " from " + s.source + ": " + e,
-            e);
-      }
-    }
-  }
-
-  /**
-   * Field serialization for plain classes, Java serialization for classes that customise it, and a
-   * clear refusal for JDK classes that are not data (threads, streams, sockets).
-   */
-  static final class CheckingFactory
-      extends SerializerFactory.BaseSerializerFactory<Serializer<?>> {
-    private final SerializerFactory.FieldSerializerFactory fields =
-        new SerializerFactory.FieldSerializerFactory();
-
-    @Override
-    public Serializer<?> newSerializer(Kryo kryo, Class type) {
-      String name = type.getName();
-      if (!type.isArray()
-          && !type.isPrimitive()
-          && !type.isEnum()
-          && !Serializable.class.isAssignableFrom(type)
-          && !type.isRecord()
-          && (name.startsWith("java.")
-              || name.startsWith("javax.")
-              || name.startsWith("sun.")
-              || name.startsWith("jdk."))
-          && !Modifier.isAbstract(type.getModifiers())) {
-        throw new SerializationException(
-            "Cannot dump " + name + ": it is not serializable. Dump the data it holds instead.",
-            null);
-      }
-      if (Serializable.class.isAssignableFrom(type) && customizesJavaSerialization(type)) {
-        return new JavaSerialization();
-      }
-      return fields.newSerializer(kryo, type);
-    }
-
-    private static boolean customizesJavaSerialization(Class<?> type) {
-      for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
-        for (Method method : c.getDeclaredMethods()) {
-          String m = method.getName();
-          if (m.equals("writeObject") || m.equals("writeReplace") || m.equals("readResolve")) {
-            return true;
-          }
-        }
-      }
-      return false;
-    }
   }
 
   /** Returns the typed exception inside a Kryo failure, if there is one. */

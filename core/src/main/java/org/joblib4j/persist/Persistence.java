@@ -28,7 +28,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.joblib4j.CorruptFileException;
 import org.joblib4j.MmapMode;
 import org.joblib4j.SerializationException;
-import org.joblib4j.serial.Serializer;
+import org.joblib4j.serial.JoblibKryo;
+import org.joblib4j.spi.Serializer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -389,17 +390,10 @@ public final class Persistence {
       frames.close();
     } catch (KryoException | IllegalArgumentException e) {
       RuntimeException typed = PersistKryo.unwrap(e);
-      if (typed != null) {
+      if (typed != null && !(typed instanceof SerializationException)) {
         throw typed;
       }
-      throw new SerializationException(
-          "Could not dump "
-              + (value == null ? "null" : value.getClass().getName())
-              + ": "
-              + e.getMessage()
-              + ". Make the class named there implement java.io.Serializable or mark the field"
-              + " transient.",
-          e);
+      throw JoblibKryo.explain(value, "root", e);
     } finally {
       PersistKryo.release(kryo);
     }

@@ -9,7 +9,7 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.joblib4j.SerializableFunction;
-import org.joblib4j.serial.Serializer;
+import org.joblib4j.spi.Serializer;
 
 /** The program the multi-process cache tests start in separate JVMs. */
 public final class CacheChild {
@@ -62,7 +62,7 @@ public final class CacheChild {
         {
           byte[] bytes = Files.readAllBytes(Path.of(args[1]));
           MemorizedResult<?> result =
-              (MemorizedResult<?>) Serializer.byName("java").fromBytes(bytes);
+              (MemorizedResult<?>) Serializer.named("java").fromBytes(bytes);
           Object value = result.get();
           System.out.println("VALUE " + value + " CALLS " + calls.get());
           break;

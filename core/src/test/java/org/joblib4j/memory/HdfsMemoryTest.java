@@ -11,7 +11,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.hdfs.MiniDFSCluster;
 import org.joblib4j.SerializableFunction;
-import org.joblib4j.serial.Serializer;
+import org.joblib4j.spi.Serializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -87,7 +87,7 @@ class HdfsMemoryTest {
     @SuppressWarnings("unchecked")
     SerializableFunction<Integer, Integer> copy =
         (SerializableFunction<Integer, Integer>)
-            Serializer.get().fromBytes(Serializer.get().toBytes(memory.cache(MemoryTest::plusOne)));
+            Serializer.current().fromBytes(Serializer.current().toBytes(memory.cache(MemoryTest::plusOne)));
     assertThat(copy.apply(2)).isEqualTo(3);
     assertThat(MemoryTest.calls).hasValue(4);
 

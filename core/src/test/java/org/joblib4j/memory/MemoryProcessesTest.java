@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import org.joblib4j.serial.Serializer;
+import org.joblib4j.spi.Serializer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -31,7 +31,7 @@ class MemoryProcessesTest {
     MemorizedFunction<Integer> plusOne = new Memory(cache).verbose(0).memorize(MemoryTest::plusOne);
     MemorizedResult<Integer> shelved = plusOne.callAndShelve(41);
     Path file = dir.resolve("shelved.bin");
-    Files.write(file, Serializer.byName("java").toBytes(shelved));
+    Files.write(file, Serializer.named("java").toBytes(shelved));
 
     Path log = dir.resolve("child.log");
     Path classes = dir.resolve("classes.log");

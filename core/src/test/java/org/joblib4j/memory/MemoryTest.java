@@ -27,7 +27,7 @@ import org.joblib4j.SerializableBiFunction;
 import org.joblib4j.SerializableFunction;
 import org.joblib4j.SerializableSupplier;
 import org.joblib4j.persist.Compression;
-import org.joblib4j.serial.Serializer;
+import org.joblib4j.spi.Serializer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -467,7 +467,7 @@ class MemoryTest {
         new Memory(dir).verbose(0).cache(MemoryTest::plusOne);
     plusOne.apply(7);
 
-    for (Serializer serializer : List.of(Serializer.byName("kryo"), Serializer.byName("java"))) {
+    for (Serializer serializer : List.of(Serializer.named("kryo"), Serializer.named("java"))) {
       @SuppressWarnings("unchecked")
       SerializableFunction<Integer, Integer> copy =
           (SerializableFunction<Integer, Integer>)

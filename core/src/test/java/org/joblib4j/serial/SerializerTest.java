@@ -15,6 +15,7 @@ import org.joblib4j.Task;
 import org.joblib4j.internal.TaskList;
 import org.joblib4j.spi.BatchResult;
 import org.joblib4j.spi.NestedConfig;
+import org.joblib4j.spi.Serializer;
 import org.joblib4j.spi.TaskBatch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -44,7 +45,7 @@ class SerializerTest {
   @ParameterizedTest
   @ValueSource(strings = {"kryo", "java"})
   void taskBatchFormedByDispatcher_roundTrips_andRunsToSameResults(String name) {
-    Serializer serializer = Serializer.byName(name);
+    Serializer serializer = Serializer.named(name);
     TaskBatch batch = dispatchedBatch();
 
     TaskBatch back = (TaskBatch) serializer.fromBytes(serializer.toBytes(batch));
@@ -60,7 +61,7 @@ class SerializerTest {
   @ParameterizedTest
   @ValueSource(strings = {"kryo", "java"})
   void taskBatchRead_isUnmodifiable(String name) {
-    Serializer serializer = Serializer.byName(name);
+    Serializer serializer = Serializer.named(name);
 
     TaskBatch back = (TaskBatch) serializer.fromBytes(serializer.toBytes(dispatchedBatch()));
 
@@ -71,7 +72,7 @@ class SerializerTest {
 
   @Test
   void directDoubleBuffer_roundTripsItsRemainingElementsOrderAndDirectness() {
-    Serializer kryo = Serializer.byName("kryo");
+    Serializer kryo = Serializer.named("kryo");
     DoubleBuffer b =
         ByteBuffer.allocateDirect(8 * 10).order(ByteOrder.BIG_ENDIAN).asDoubleBuffer();
     for (int i = 0; i < 10; i++) {
@@ -93,7 +94,7 @@ class SerializerTest {
 
   @Test
   void heapAndReadOnlyBuffers_roundTripWithTheirKindAndFlags() {
-    Serializer kryo = Serializer.byName("kryo");
+    Serializer kryo = Serializer.named("kryo");
     IntBuffer ints = IntBuffer.wrap(new int[] {3, 1, 4, 1, 5});
     ByteBuffer bytes =
         ByteBuffer.wrap("joblib".getBytes(StandardCharsets.US_ASCII)).asReadOnlyBuffer();

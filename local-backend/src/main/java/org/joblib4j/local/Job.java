@@ -1,7 +1,7 @@
 package org.joblib4j.local;
 
 import java.util.concurrent.CompletableFuture;
-import org.joblib4j.serial.Serializer;
+import org.joblib4j.spi.Serializer;
 import org.joblib4j.spi.BatchResult;
 
 /**

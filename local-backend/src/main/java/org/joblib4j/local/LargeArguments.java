@@ -30,7 +30,7 @@ import org.joblib4j.MmapMode;
 import org.joblib4j.Task;
 import org.joblib4j.local.worker.ArgumentRef;
 import org.joblib4j.persist.Compression;
-import org.joblib4j.serial.Serializer;
+import org.joblib4j.spi.Serializer;
 import org.jspecify.annotations.Nullable;
 
 /**

@@ -10,7 +10,7 @@ import org.joblib4j.local.worker.BatchCodec;
 import org.joblib4j.local.worker.FrameBuffer;
 import org.joblib4j.local.worker.Protocol;
 import org.joblib4j.SerializationException;
-import org.joblib4j.serial.Serializer;
+import org.joblib4j.spi.Serializer;
 import org.joblib4j.spi.BackendOptions;
 import org.joblib4j.spi.BatchResult;
 import org.joblib4j.spi.NestedConfig;
@@ -59,7 +59,7 @@ final class ProcessesBackend implements ParallelBackend {
 
   @Override
   public CompletableFuture<BatchResult> submit(TaskBatch batch) {
-    Serializer serializer = Serializer.get();
+    Serializer serializer = Serializer.current();
     List<Task<?>> tasks = batch.tasks();
     LargeArguments l = large;
     if (l != null) {

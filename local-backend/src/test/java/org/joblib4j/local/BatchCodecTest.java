@@ -13,7 +13,7 @@ import org.joblib4j.Task;
 import org.joblib4j.local.worker.BatchCodec;
 import org.joblib4j.local.worker.FrameBuffer;
 import org.joblib4j.SerializationException;
-import org.joblib4j.serial.Serializer;
+import org.joblib4j.spi.Serializer;
 import org.junit.jupiter.api.Test;
 
 /** Tasks and results written by the batch codec read back equal, with their sharing kept. */
@@ -46,7 +46,7 @@ class BatchCodecTest {
       (short) 3
     };
     for (String name : List.of("kryo", "java")) {
-      Serializer s = Serializer.byName(name);
+      Serializer s = Serializer.named(name);
       FrameBuffer out = new FrameBuffer(16);
       BatchCodec.writeValues(out, values, s);
 
@@ -73,10 +73,10 @@ class BatchCodecTest {
     tasks.add(Task.class.cast(delayed(() -> "callable")));
     tasks.add(delayedSupplier(supplier));
     FrameBuffer out = new FrameBuffer(16);
-    BatchCodec.writeTasks(out, tasks, Serializer.get());
+    BatchCodec.writeTasks(out, tasks, Serializer.current());
 
     Task<?>[] back =
-        BatchCodec.readTasks(new FrameBuffer.Reader(out.array(), 0), Serializer.get(), LOADER);
+        BatchCodec.readTasks(new FrameBuffer.Reader(out.array(), 0), Serializer.current(), LOADER);
 
     assertThat(back).hasSize(tasks.size());
     for (int i = 0; i < back.length; i++) {
@@ -90,10 +90,10 @@ class BatchCodecTest {
     SerializableFunction<List<Integer>, Boolean> same = l -> l == shared;
     List<Task<?>> tasks = List.of(delayed(same, shared), delayed(same, shared));
     FrameBuffer out = new FrameBuffer(16);
-    BatchCodec.writeTasks(out, tasks, Serializer.get());
+    BatchCodec.writeTasks(out, tasks, Serializer.current());
 
     Task<?>[] back =
-        BatchCodec.readTasks(new FrameBuffer.Reader(out.array(), 0), Serializer.get(), LOADER);
+        BatchCodec.readTasks(new FrameBuffer.Reader(out.array(), 0), Serializer.current(), LOADER);
 
     assertThat(back[0].call()).isEqualTo(true);
     assertThat(back[1].call()).isEqualTo(true);
@@ -105,7 +105,7 @@ class BatchCodecTest {
     SerializableFunction<Integer, String> f = i -> thread.getName() + i;
     List<Task<?>> tasks = List.of(delayed(f, 1));
 
-    assertThatThrownBy(() -> BatchCodec.writeTasks(new FrameBuffer(16), tasks, Serializer.get()))
+    assertThatThrownBy(() -> BatchCodec.writeTasks(new FrameBuffer(16), tasks, Serializer.current()))
         .isInstanceOf(SerializationException.class)
         .hasMessageContaining("arg$1")
         .hasMessageContaining("java.lang.Thread");
@@ -115,7 +115,7 @@ class BatchCodecTest {
   void writeTasks_argumentNotSerializable_namesItsClass() {
     List<Task<?>> tasks = List.of(delayed(BatchCodecTest::identity, (Object) new Thread()));
 
-    assertThatThrownBy(() -> BatchCodec.writeTasks(new FrameBuffer(16), tasks, Serializer.get()))
+    assertThatThrownBy(() -> BatchCodec.writeTasks(new FrameBuffer(16), tasks, Serializer.current()))
         .isInstanceOf(SerializationException.class)
         .hasMessageContaining("java.lang.Thread");
   }

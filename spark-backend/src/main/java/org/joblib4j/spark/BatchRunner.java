@@ -9,7 +9,7 @@ import org.apache.spark.SparkEnv;
 import org.apache.spark.broadcast.Broadcast;
 import org.joblib4j.JoblibException;
 import org.joblib4j.Task;
-import org.joblib4j.serial.Serializer;
+import org.joblib4j.spi.Serializer;
 import org.joblib4j.spi.BatchResult;
 import org.joblib4j.spi.TaskBatch;
 import org.jspecify.annotations.Nullable;
@@ -45,7 +45,7 @@ final class BatchRunner extends AbstractFunction1<Iterator<byte[]>, byte[]>
   }
 
   private byte[] run(byte[] payload) {
-    Serializer ser = Serializer.byName(serializer);
+    Serializer ser = Serializer.named(serializer);
     TaskBatch batch;
     try {
       Object value = ser.fromBytes(payload, Serializer.contextLoader());

@@ -1,7 +1,7 @@
 package org.joblib4j.spark;
 
 import java.io.Serializable;
-import org.joblib4j.serial.Serializer;
+import org.joblib4j.spi.Serializer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -29,7 +29,7 @@ final class BroadcastPayload implements Serializable {
     if (!decoded) {
       synchronized (this) {
         if (!decoded) {
-          value = Serializer.byName(serializer).fromBytes(bytes, Serializer.contextLoader());
+          value = Serializer.named(serializer).fromBytes(bytes, Serializer.contextLoader());
           decoded = true;
         }
       }

@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import org.joblib4j.RemoteTaskException;
 import org.joblib4j.SerializationException;
-import org.joblib4j.serial.Serializer;
+import org.joblib4j.spi.Serializer;
 import org.joblib4j.spi.BatchResult;
 import org.jspecify.annotations.Nullable;
 

@@ -24,7 +24,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.joblib4j.JoblibException;
 import org.joblib4j.Task;
-import org.joblib4j.serial.Serializer;
+import org.joblib4j.spi.Serializer;
 import org.joblib4j.spi.BackendOptions;
 import org.joblib4j.spi.BatchResult;
 import org.joblib4j.spi.NestedConfig;
@@ -98,7 +98,7 @@ final class SparkBackend implements ParallelBackend {
     this.sc = sc;
     this.jsc = JavaSparkContext.fromSparkContext(sc);
     this.options = options;
-    this.serializer = Serializer.get();
+    this.serializer = Serializer.current();
     this.loader = Serializer.contextLoader();
     this.worker =
         new ScheduledThreadPoolExecutor(

@@ -9,14 +9,14 @@ import java.nio.file.Path;
 import java.util.List;
 import javax.tools.ToolProvider;
 import org.joblib4j.RemoteTaskException;
-import org.joblib4j.serial.Serializer;
+import org.joblib4j.spi.Serializer;
 import org.joblib4j.spi.BatchResult;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Results as they travel from executors to the driver. */
 class ResultCodecTest {
-  private final Serializer serializer = Serializer.get();
+  private final Serializer serializer = Serializer.current();
 
   @Test
   void decode_success_returnsTheValues() {

@@ -10,7 +10,7 @@ import java.util.function.Function;
 import org.joblib4j.SerializableFunction;
 import org.joblib4j.Task;
 import org.joblib4j.SerializationException;
-import org.joblib4j.serial.Serializer;
+import org.joblib4j.spi.Serializer;
 
 /** The snippets of the guide's section on serialization, in {@code docs/parallel.md}. */
 public final class Serialization {
@@ -25,7 +25,7 @@ public final class Serialization {
 
   /** Sends a task through the serializer worker JVMs and Spark executors use, and runs the copy. */
   public static Object roundTrip(Task<?> task) throws Exception {
-    Serializer serializer = Serializer.get(); // Kryo, or Java with -Djoblib4j.serializer=java
+    Serializer serializer = Serializer.current(); // Kryo, or Java with -Djoblib4j.serializer=java
     Task<?> copy = (Task<?>) serializer.fromBytes(serializer.toBytes(task));
     return copy.call();
   }
@@ -77,7 +77,7 @@ public final class Serialization {
 
   private static String message(Task<?> task) {
     try {
-      Serializer.get().toBytes(task);
+      Serializer.current().toBytes(task);
       return "sent";
     } catch (SerializationException e) {
       return e.getMessage();

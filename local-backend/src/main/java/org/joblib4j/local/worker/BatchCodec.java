@@ -16,7 +16,7 @@ import org.joblib4j.SerializableFunction3;
 import org.joblib4j.SerializableFunction4;
 import org.joblib4j.Task;
 import org.joblib4j.SerializationException;
-import org.joblib4j.serial.Serializer;
+import org.joblib4j.spi.Serializer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -415,7 +415,7 @@ public final class BatchCodec {
 
   /** Plain Java serialization, made on first use. */
   private static final class JavaHolder {
-    static final Serializer JAVA = Serializer.byName("java");
+    static final Serializer JAVA = Serializer.named("java");
   }
 
   /** The bytes of a function record and the loader its classes resolve in. */

@@ -23,7 +23,7 @@ import org.joblib4j.MmapMode;
 import org.joblib4j.SerializableFunction;
 import org.joblib4j.Task;
 import org.joblib4j.persist.LoadOptions;
-import org.joblib4j.serial.Serializer;
+import org.joblib4j.spi.Serializer;
 import org.joblib4j.spi.BatchResult;
 import org.joblib4j.spi.NestedConfig;
 import org.joblib4j.spi.TaskBatch;
@@ -105,7 +105,7 @@ public final class WorkerMain {
   private void runBatch(byte[] frame) throws IOException {
     FrameBuffer.Reader d = new FrameBuffer.Reader(frame, 1);
     long call = d.getLong();
-    Serializer serializer = Serializer.byName(d.getString());
+    Serializer serializer = Serializer.named(d.getString());
     long firstIndex = d.getLong();
     NestedConfig nested = new NestedConfig(d.getString(), d.getInt(), d.getInt());
     if (call != callId) {
@@ -229,7 +229,7 @@ public final class WorkerMain {
     try {
       SerializableFunction<Double, Double> f = Math::abs;
       List<Task<?>> tasks = List.of(Delayed.delayed(f, 1.0));
-      Serializer serializer = Serializer.byName("java");
+      Serializer serializer = Serializer.named("java");
       FrameBuffer b = new FrameBuffer(256);
       BatchCodec.writeTasks(b, tasks, serializer);
       Task<?>[] back =

@@ -1,0 +1,94 @@
+package org.joblib4j.serial;
+
+import com.esotericsoftware.kryo.kryo5.Kryo;
+import com.esotericsoftware.kryo.kryo5.Registration;
+import com.esotericsoftware.kryo.kryo5.Serializer;
+import com.esotericsoftware.kryo.kryo5.io.Input;
+import com.esotericsoftware.kryo.kryo5.objenesis.strategy.StdInstantiatorStrategy;
+import com.esotericsoftware.kryo.kryo5.serializers.ClosureSerializer;
+import com.esotericsoftware.kryo.kryo5.serializers.FieldSerializer;
+import com.esotericsoftware.kryo.kryo5.util.DefaultInstantiatorStrategy;
+import org.joblib4j.SerializationException;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The one Kryo set-up of joblib4j, used for tasks, results, large arguments, Memory entries and
+ * dump files: references on, no registration, and a {@link ValuePolicy} that gives every class a
+ * serializer that is faithful on a JVM with no module options, or refuses it when it is written.
+ * Not an API: public only for joblib4j's persistence package. Not thread-safe, as Kryo itself is
+ * not: instances come from pools.
+ */
+public class JoblibKryo extends Kryo {
+  private final JavaSerializer java = new JavaSerializer();
+
+  /** Creates a Kryo configured for joblib4j. */
+  public JoblibKryo() {
+    setRegistrationRequired(false);
+    setReferences(true);
+    setInstantiatorStrategy(new DefaultInstantiatorStrategy(new StdInstantiatorStrategy()));
+    register(ClosureSerializer.Closure.class, new LambdaSerializer());
+    JdkSerializers.register(this);
+  }
+
+  /**
+   * Returns the serializer {@link ValuePolicy} gives {@code type}; throws when it cannot travel.
+   */
+  @Override
+  @SuppressWarnings("rawtypes")
+  public Serializer getDefaultSerializer(Class type) {
+    ValuePolicy.Verdict v = ValuePolicy.verdict(type);
+    switch (v.kind()) {
+      case KRYO:
+        return super.getDefaultSerializer(type);
+      case FIELDS:
+        return new FieldSerializer<>(this, type);
+      case JAVA:
+        return java;
+      default:
+        throw new Refusal.Refused(null, type, null);
+    }
+  }
+
+  /**
+   * Returns the exception for a write of {@code root} that failed with {@code failure}: for a part
+   * that cannot travel, a message that names its class, its place under {@code rootName} and a
+   * fix.
+   */
+  public static SerializationException explain(
+      @Nullable Object root, String rootName, RuntimeException failure) {
+    return Refusal.explain(root, rootName, failure, false);
+  }
+
+  /**
+   * Returns whether this instance checks the classes a stream names with {@link #checkClass};
+   * false unless a subclass filters.
+   */
+  protected boolean filtersClasses() {
+    return false;
+  }
+
+  /**
+   * Checks a class that the stream being read names, before any instance of it is made or its
+   * static initialiser runs; throws to refuse it. Called for every class Kryo reads, every class
+   * inside a Java-serialized part, and the capturing class of every lambda, when {@link
+   * #filtersClasses} is true. Does nothing here.
+   */
+  protected void checkClass(Class<?> type) {}
+
+  @Override
+  public @Nullable Registration readClass(Input input) {
+    Registration r = super.readClass(input);
+    if (r != null && filtersClasses()) {
+      checkClass(r.getType());
+    }
+    return r;
+  }
+
+  @Override
+  public <T> T newInstance(Class<T> type) {
+    if (filtersClasses()) {
+      checkClass(type);
+    }
+    return super.newInstance(type);
+  }
+}
