@@ -23,6 +23,7 @@ import org.joblib4j.SerializableFunction3;
 import org.joblib4j.SerializableFunction4;
 import org.joblib4j.SerializableRunnable;
 import org.joblib4j.SerializableSupplier;
+import org.joblib4j.SerializationException;
 import org.joblib4j.internal.Checks;
 import org.joblib4j.internal.Describe;
 import org.jspecify.annotations.Nullable;
@@ -391,8 +392,10 @@ public final class MemorizedFunction<R> implements Serializable {
               + store.location()
               + " ("
               + e
-              + "). Check that the location is writable and has free space",
-          e);
+              + (e instanceof SerializationException
+                  ? ")"
+                  : "). Check that the location is writable and has free space"),
+          e instanceof SerializationException ? null : e);
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     if (verbose > 0) {

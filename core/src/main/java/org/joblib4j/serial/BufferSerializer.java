@@ -13,8 +13,8 @@ import org.joblib4j.internal.Buffers;
  * Writes a {@code java.nio} buffer as its remaining elements and reads it back as a buffer of the
  * same element type, byte order, directness and read-only flag, positioned at zero. The JDK's
  * buffer classes are not serializable, so without this a buffer could not be a task argument or
- * result; large ones usually travel another way (the processes backend maps them from a file).
- * This class is immutable.
+ * result; large ones usually travel another way (the processes backend maps them from a file). This
+ * class is immutable.
  */
 final class BufferSerializer extends Serializer<Buffer> {
   BufferSerializer() {

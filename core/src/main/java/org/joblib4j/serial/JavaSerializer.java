@@ -15,10 +15,10 @@ import java.io.ObjectOutputStream;
 import java.io.ObjectStreamClass;
 
 /**
- * Java serialization inside a Kryo stream, for the JDK classes that have no Kryo serializer and
- * for classes that customise their own serialization: the JDK serializes its classes without
- * module options. Classes resolve with the Kryo instance's class loader; a {@link JoblibKryo} that
- * filters classes sees every class the serialized form names. This class is immutable.
+ * Java serialization inside a Kryo stream, for the JDK classes that have no Kryo serializer and for
+ * classes that customise their own serialization: the JDK serializes its classes without module
+ * options. Classes resolve with the Kryo instance's class loader; a {@link JoblibKryo} that filters
+ * classes sees every class the serialized form names. This class is immutable.
  */
 final class JavaSerializer extends Serializer<Object> {
   /** The largest serialized form read back, against a length that lies. */
@@ -82,8 +82,7 @@ final class JavaSerializer extends Serializer<Object> {
       }
       return ois.readObject();
     } catch (IOException | ClassNotFoundException e) {
-      throw new KryoException(
-          "Could not read a Java-serialized " + type.getName() + ": " + e, e);
+      throw new KryoException("Could not read a Java-serialized " + type.getName() + ": " + e, e);
     }
   }
 }

@@ -63,8 +63,10 @@ final class JdkSerializers {
     kryo.addDefaultSerializer(UUID.class, new DefaultSerializers.UUIDSerializer());
     kryo.addDefaultSerializer(URI.class, new DefaultSerializers.URISerializer());
     kryo.addDefaultSerializer(Pattern.class, new DefaultSerializers.PatternSerializer());
-    kryo.addDefaultSerializer(AtomicBoolean.class, new DefaultSerializers.AtomicBooleanSerializer());
-    kryo.addDefaultSerializer(AtomicInteger.class, new DefaultSerializers.AtomicIntegerSerializer());
+    kryo.addDefaultSerializer(
+        AtomicBoolean.class, new DefaultSerializers.AtomicBooleanSerializer());
+    kryo.addDefaultSerializer(
+        AtomicInteger.class, new DefaultSerializers.AtomicIntegerSerializer());
     kryo.addDefaultSerializer(AtomicLong.class, new DefaultSerializers.AtomicLongSerializer());
     kryo.addDefaultSerializer(
         AtomicReference.class, new DefaultSerializers.AtomicReferenceSerializer());
@@ -78,9 +80,11 @@ final class JdkSerializers {
     kryo.addDefaultSerializer(
         AbstractMap.SimpleEntry.class, new EntrySerializer(e -> new AbstractMap.SimpleEntry<>(e)));
     kryo.addDefaultSerializer(
-        Map.entry("", "").getClass(), new EntrySerializer(e -> Map.entry(e.getKey(), e.getValue())));
+        Map.entry("", "").getClass(),
+        new EntrySerializer(e -> Map.entry(e.getKey(), e.getValue())));
     for (Map.Entry<Class<?>, int[]> w : WRAPPERS.entrySet()) {
-      kryo.addDefaultSerializer(w.getKey(), new WrapperSerializer(w.getValue()[0], w.getValue()[1]));
+      kryo.addDefaultSerializer(
+          w.getKey(), new WrapperSerializer(w.getValue()[0], w.getValue()[1]));
     }
   }
 
@@ -99,21 +103,51 @@ final class JdkSerializers {
     TreeMap<String, String> sortedMap = new TreeMap<>();
     for (int sync = 0; sync < 2; sync++) {
       boolean s = sync == 1;
-      put(w, s ? Collections.synchronizedCollection(list) : Collections.unmodifiableCollection(list),
-          COLLECTION, sync);
-      put(w, s ? Collections.synchronizedList(list) : Collections.unmodifiableList(list), LIST, sync);
-      put(w, s ? Collections.synchronizedList(linked) : Collections.unmodifiableList(linked), LIST,
+      put(
+          w,
+          s ? Collections.synchronizedCollection(list) : Collections.unmodifiableCollection(list),
+          COLLECTION,
+          sync);
+      put(
+          w,
+          s ? Collections.synchronizedList(list) : Collections.unmodifiableList(list),
+          LIST,
+          sync);
+      put(
+          w,
+          s ? Collections.synchronizedList(linked) : Collections.unmodifiableList(linked),
+          LIST,
           sync);
       put(w, s ? Collections.synchronizedSet(set) : Collections.unmodifiableSet(set), SET, sync);
-      put(w, s ? Collections.synchronizedSortedSet(sortedSet)
-              : Collections.unmodifiableSortedSet(sortedSet), SORTED_SET, sync);
-      put(w, s ? Collections.synchronizedNavigableSet(sortedSet)
-              : Collections.unmodifiableNavigableSet(sortedSet), NAVIGABLE_SET, sync);
+      put(
+          w,
+          s
+              ? Collections.synchronizedSortedSet(sortedSet)
+              : Collections.unmodifiableSortedSet(sortedSet),
+          SORTED_SET,
+          sync);
+      put(
+          w,
+          s
+              ? Collections.synchronizedNavigableSet(sortedSet)
+              : Collections.unmodifiableNavigableSet(sortedSet),
+          NAVIGABLE_SET,
+          sync);
       put(w, s ? Collections.synchronizedMap(map) : Collections.unmodifiableMap(map), MAP, sync);
-      put(w, s ? Collections.synchronizedSortedMap(sortedMap)
-              : Collections.unmodifiableSortedMap(sortedMap), SORTED_MAP, sync);
-      put(w, s ? Collections.synchronizedNavigableMap(sortedMap)
-              : Collections.unmodifiableNavigableMap(sortedMap), NAVIGABLE_MAP, sync);
+      put(
+          w,
+          s
+              ? Collections.synchronizedSortedMap(sortedMap)
+              : Collections.unmodifiableSortedMap(sortedMap),
+          SORTED_MAP,
+          sync);
+      put(
+          w,
+          s
+              ? Collections.synchronizedNavigableMap(sortedMap)
+              : Collections.unmodifiableNavigableMap(sortedMap),
+          NAVIGABLE_MAP,
+          sync);
     }
     return Collections.unmodifiableMap(w);
   }
@@ -173,7 +207,9 @@ final class JdkSerializers {
     @Override
     public Object read(Kryo kryo, Input input, Class<? extends Object> type) {
       Comparator comparator = null;
-      if (kind == SORTED_SET || kind == NAVIGABLE_SET || kind == SORTED_MAP
+      if (kind == SORTED_SET
+          || kind == NAVIGABLE_SET
+          || kind == SORTED_MAP
           || kind == NAVIGABLE_MAP) {
         comparator = (Comparator) kryo.readClassAndObject(input);
       }

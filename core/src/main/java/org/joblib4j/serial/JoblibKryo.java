@@ -51,8 +51,7 @@ public class JoblibKryo extends Kryo {
 
   /**
    * Returns the exception for a write of {@code root} that failed with {@code failure}: for a part
-   * that cannot travel, a message that names its class, its place under {@code rootName} and a
-   * fix.
+   * that cannot travel, a message that names its class, its place under {@code rootName} and a fix.
    */
   public static SerializationException explain(
       @Nullable Object root, String rootName, RuntimeException failure) {
@@ -60,8 +59,8 @@ public class JoblibKryo extends Kryo {
   }
 
   /**
-   * Returns whether this instance checks the classes a stream names with {@link #checkClass};
-   * false unless a subclass filters.
+   * Returns whether this instance checks the classes a stream names with {@link #checkClass}; false
+   * unless a subclass filters.
    */
   protected boolean filtersClasses() {
     return false;

@@ -78,7 +78,10 @@ final class LambdaSerializer extends Serializer<Object> {
       capturingClass = Class.forName(capturing.replace('/', '.'), false, kryo.getClassLoader());
     } catch (ClassNotFoundException e) {
       throw new KryoException(
-          "Class not found: " + e.getMessage() + " (the class whose lambda " + implMethod
+          "Class not found: "
+              + e.getMessage()
+              + " (the class whose lambda "
+              + implMethod
               + " was written)",
           e);
     }
@@ -87,8 +90,16 @@ final class LambdaSerializer extends Serializer<Object> {
     }
     SerializedLambda sl =
         new SerializedLambda(
-            capturingClass, iface, ifaceMethod, ifaceSignature, implKind, implClass, implMethod,
-            implSignature, instantiated, captured);
+            capturingClass,
+            iface,
+            ifaceMethod,
+            ifaceSignature,
+            implKind,
+            implClass,
+            implMethod,
+            implSignature,
+            instantiated,
+            captured);
     Method deserialize =
         DESERIALIZE
             .get(capturingClass)
@@ -104,7 +115,11 @@ final class LambdaSerializer extends Serializer<Object> {
       throw new KryoException("Could not rebuild lambda " + implMethod + ": " + e, e);
     } catch (InvocationTargetException e) {
       throw new KryoException(
-          "Could not rebuild lambda " + implMethod + " of " + capturingClass.getName() + ": "
+          "Could not rebuild lambda "
+              + implMethod
+              + " of "
+              + capturingClass.getName()
+              + ": "
               + e.getCause(),
           e.getCause());
     }

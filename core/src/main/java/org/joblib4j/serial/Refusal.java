@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.joblib4j.SerializationException;
 import org.joblib4j.Task;
 import org.joblib4j.internal.Lambdas;
+import org.joblib4j.spi.TaskBatch;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -57,12 +58,13 @@ final class Refusal {
   }
 
   /**
-   * Returns the exception for a write of {@code root} that failed with {@code failure}: a
-   * refusal's message names the refused class, its place and a fix; any other failure is wrapped
-   * with the class of the value.
+   * Returns the exception for a write of {@code root} that failed with {@code failure}: a refusal's
+   * message names the refused class, its place and a fix; any other failure is wrapped with the
+   * class of the value.
    *
    * @param rootName the name of the value in messages, such as {@code root} or {@code result}
-   * @param javaOnly whether everything travels by Java serialization ({@code -Djoblib4j.serializer=java})
+   * @param javaOnly whether everything travels by Java serialization ({@code
+   *     -Djoblib4j.serializer=java})
    */
   static SerializationException explain(
       @Nullable Object root, String rootName, Throwable failure, boolean javaOnly) {
@@ -82,10 +84,7 @@ final class Refusal {
     }
     String found = walk(root, rootName, javaOnly);
     if (found == null) {
-      String what =
-          refused != null
-              ? refused.getMessage()
-              : String.valueOf(failure.getMessage());
+      String what = refused != null ? refused.getMessage() : String.valueOf(failure.getMessage());
       found =
           "Cannot serialize "
               + (refused != null ? refused.type.getName() : className(root))
@@ -119,9 +118,21 @@ final class Refusal {
    * there is none the policy knows of.
    */
   static @Nullable String walk(@Nullable Object root, String rootName, boolean javaOnly) {
+    if (root instanceof TaskBatch batch) {
+      for (int i = 0; i < batch.size(); i++) {
+        Task<?> task = batch.tasks().get(i);
+        String found = walk(task, rootName, javaOnly);
+        if (found != null) {
+          return "Task " + (batch.firstIndex() + i) + " (" + task.describe() + "): " + found;
+        }
+      }
+      return null;
+    }
     ArrayDeque<Node> stack = new ArrayDeque<>();
     IdentityHashMap<Object, Boolean> seen = new IdentityHashMap<>();
-    stack.push(new Node(root, rootName, javaOnly ? root : null, rootName));
+    // A task names its parts itself: "arguments[1].model", "function.captured[0]".
+    String start = root instanceof Task<?> ? "" : rootName;
+    stack.push(new Node(root, start, javaOnly ? root : null, start));
     int visited = 0;
     while (!stack.isEmpty() && visited++ < MAX_OBJECTS) {
       Node node = stack.pop();
@@ -136,7 +147,7 @@ final class Refusal {
       ValuePolicy.Verdict verdict = ValuePolicy.verdict(v.getClass());
       Object holder = node.javaHolder();
       String holderPath = node.holderPath();
-      if (holder == null && verdict.kind() == ValuePolicy.Kind.JAVA) {
+      if (holder == null && verdict.kind() == ValuePolicy.Kind.JAVA && !isLambda(v.getClass())) {
         holder = v;
         holderPath = node.path();
       }
@@ -189,7 +200,9 @@ final class Refusal {
               ? ", or use the default serializer"
               : ValuePolicy.isJdk(holder.getClass())
                       && ValuePolicy.copyTarget(holder.getClass()) != null
-                  ? ", or copy the " + holder.getClass().getSimpleName() + " into a "
+                  ? ", or copy the "
+                      + holder.getClass().getSimpleName()
+                      + " into a "
                       + ValuePolicy.copyTarget(holder.getClass())
                   : "";
       return at + how + ". " + fix + also + ".";
@@ -218,7 +231,7 @@ final class Refusal {
       return;
     }
     if (v instanceof Task<?> t) {
-      String prefix = path.isEmpty() || path.equals("task") ? "" : path + ".";
+      String prefix = path.isEmpty() ? "" : path + ".";
       out.add(new Node(t.function(), prefix + "function", holder, holderPath));
       List<@Nullable Object> args = t.arguments();
       for (int i = 0; i < args.size(); i++) {
@@ -231,8 +244,8 @@ final class Refusal {
       if (form.isPresent()) {
         SerializedLambda sl = form.get();
         for (int i = 0; i < sl.getCapturedArgCount(); i++) {
-          out.add(new Node(sl.getCapturedArg(i), path + ".captured[" + i + "]", holder,
-              holderPath));
+          out.add(
+              new Node(sl.getCapturedArg(i), path + ".captured[" + i + "]", holder, holderPath));
         }
       }
       return;
@@ -280,7 +293,9 @@ final class Refusal {
     if (k instanceof String s) {
       return "\"" + (s.length() > 40 ? s.substring(0, 40) + "..." : s) + "\"";
     }
-    if (k instanceof Number || k instanceof Enum<?> || k instanceof Boolean
+    if (k instanceof Number
+        || k instanceof Enum<?>
+        || k instanceof Boolean
         || k instanceof Character) {
       return String.valueOf(k);
     }

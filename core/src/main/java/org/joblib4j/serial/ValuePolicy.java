@@ -362,10 +362,15 @@ final class ValuePolicy {
         return Verdict.JAVA;
       }
       return Verdict.refused(
-          "it extends " + jdk.getName() + ", whose state cannot be reached without JVM module"
+          "it extends "
+              + jdk.getName()
+              + ", whose state cannot be reached without JVM module"
               + " options, and it is not java.io.Serializable",
-          "Make " + type.getName() + " implement java.io.Serializable, or hold the "
-              + jdk.getSimpleName() + " in a field instead of extending it");
+          "Make "
+              + type.getName()
+              + " implement java.io.Serializable, or hold the "
+              + jdk.getSimpleName()
+              + " in a field instead of extending it");
     }
     if (Collection.class.isAssignableFrom(type) || Map.class.isAssignableFrom(type)) {
       return Verdict.FIELDS;
@@ -427,8 +432,7 @@ final class ValuePolicy {
     for (Class<?> c = type; c != null && !isJdk(c); c = c.getSuperclass()) {
       for (Method method : c.getDeclaredMethods()) {
         String m = method.getName();
-        if ((m.equals("writeObject") || m.equals("readObject"))
-                && method.getParameterCount() == 1
+        if ((m.equals("writeObject") || m.equals("readObject")) && method.getParameterCount() == 1
             || (m.equals("writeReplace") || m.equals("readResolve"))
                 && method.getParameterCount() == 0) {
           return true;

@@ -33,8 +33,8 @@ public interface Serializer {
    * Writes {@code value} to {@code out}. {@code root} names the value in a refusal's message, such
    * as {@code result} or {@code arguments[0]}; a {@code Task} is described by its own parts.
    *
-   * @throws SerializationException if a part of the value cannot travel; nothing else is thrown
-   *     for the value's content
+   * @throws SerializationException if a part of the value cannot travel; nothing else is thrown for
+   *     the value's content
    */
   void write(@Nullable Object value, String root, OutputStream out);
 

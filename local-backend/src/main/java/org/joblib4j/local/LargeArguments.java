@@ -1,17 +1,8 @@
 package org.joblib4j.local;
 
-import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.lang.ref.WeakReference;
-import java.nio.Buffer;
-import java.nio.CharBuffer;
-import java.nio.DoubleBuffer;
-import java.nio.FloatBuffer;
-import java.nio.IntBuffer;
-import java.nio.LongBuffer;
-import java.nio.ShortBuffer;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,22 +15,21 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
-import org.joblib4j.Joblib;
 import org.joblib4j.JoblibException;
 import org.joblib4j.MmapMode;
 import org.joblib4j.Task;
 import org.joblib4j.local.worker.ArgumentRef;
-import org.joblib4j.persist.Compression;
+import org.joblib4j.spi.LargeArgumentPolicy;
 import org.joblib4j.spi.Serializer;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The large arguments of one call (joblib's auto-memmapping): each distinct argument object larger
  * than {@code maxNbytes} is written once to a file in a private folder, and tasks carry an {@link
- * ArgumentRef} to it instead. Files are in joblib4j's persistence format, so a worker reads arrays
- * in bulk and maps {@code java.nio} buffers as the call's {@code mmapMode} says (read-only by
- * default, as joblib's {@code "r"}); with {@code -Djoblib4j.serializer=java}, or for a value the
- * format cannot hold, the serializer writes the file and workers read it into their heap.
+ * ArgumentRef} to it instead; which arguments are large, and the files' format, are the SPI's
+ * {@link LargeArgumentPolicy}: with the default serializer a worker reads arrays in bulk and maps
+ * {@code java.nio} buffers as the call's {@code mmapMode} says (read-only by default, as joblib's
+ * {@code "r"}).
  *
  * <pre>
  * Design note. Arguments are told apart by identity, as joblib does: the same array passed to
@@ -66,7 +56,7 @@ final class LargeArguments implements AutoCloseable {
   private static final Object SMALL = new Object();
 
   private final @Nullable Path base;
-  private final long maxNbytes;
+  private final LargeArgumentPolicy policy;
   private final MmapMode mmapMode;
   private final WeakIdentityMap decided = new WeakIdentityMap();
   private @Nullable Path folder;
@@ -74,7 +64,7 @@ final class LargeArguments implements AutoCloseable {
 
   LargeArguments(@Nullable Path base, long maxNbytes, MmapMode mmapMode) {
     this.base = base;
-    this.maxNbytes = maxNbytes;
+    this.policy = LargeArgumentPolicy.of(maxNbytes);
     this.mmapMode = mmapMode;
   }
 
@@ -107,20 +97,20 @@ final class LargeArguments implements AutoCloseable {
       List<@Nullable Object> replaced = null;
       for (int i = 0; i < args.size(); i++) {
         Object arg = args.get(i);
-        if (arg == null || arg instanceof ArgumentRef || trivial(arg)) {
+        if (arg instanceof ArgumentRef || !policy.mayBeLarge(arg)) {
           continue;
         }
         Object ref = decided.get(arg);
         if (ref == null) {
-          long size = primitiveBytes(arg);
-          if (size > maxNbytes) {
-            ref = spill(arg, serializer, null);
+          long size = LargeArgumentPolicy.knownSize(arg);
+          if (policy.isLarge(size)) {
+            ref = spill(arg, serializer);
             decided.put(arg, ref);
           } else if (size >= 0) {
             continue;
           } else if (measure) {
             byte[] bytes = serializer.toBytes(arg);
-            ref = bytes.length > maxNbytes ? spill(arg, serializer, bytes) : SMALL;
+            ref = policy.isLarge(bytes.length) ? spill(arg, serializer) : SMALL;
             decided.put(arg, ref);
           } else {
             continue;
@@ -143,73 +133,18 @@ final class LargeArguments implements AutoCloseable {
     return out == null ? tasks : out;
   }
 
-  private static boolean trivial(Object arg) {
-    return arg instanceof Number
-        || arg instanceof Boolean
-        || arg instanceof Character
-        || arg instanceof Enum<?>
-        || (arg instanceof String s && s.length() < 1024);
-  }
-
-  private static long primitiveBytes(Object arg) {
-    if (arg instanceof Buffer b) {
-      return (long) b.remaining() * bufferElementBytes(b);
-    }
-    Class<?> c = arg.getClass().getComponentType();
-    if (c == null || !c.isPrimitive()) {
-      return -1;
-    }
-    long n = java.lang.reflect.Array.getLength(arg);
-    if (c == long.class || c == double.class) {
-      return n * 8;
-    } else if (c == int.class || c == float.class) {
-      return n * 4;
-    } else if (c == short.class || c == char.class) {
-      return n * 2;
-    }
-    return n;
-  }
-
-  private static int bufferElementBytes(Buffer b) {
-    if (b instanceof DoubleBuffer || b instanceof LongBuffer) {
-      return 8;
-    } else if (b instanceof IntBuffer || b instanceof FloatBuffer) {
-      return 4;
-    } else if (b instanceof ShortBuffer || b instanceof CharBuffer) {
-      return 2;
-    }
-    return 1;
-  }
-
-  private ArgumentRef spill(Object arg, Serializer serializer, byte @Nullable [] bytes) {
+  private ArgumentRef spill(Object arg, Serializer serializer) {
     try {
       Path dir = folder();
       if (dir == null) {
         dir = makeFolder();
       }
       Path file = dir.resolve("arg-" + (++files) + ".bin");
-      if (persistable(serializer) && dumped(arg, file)) {
-        long size = Files.size(file);
-        FILES_WRITTEN.incrementAndGet();
-        BYTES_WRITTEN.addAndGet(size);
-        return new ArgumentRef(file.toAbsolutePath().toString(), size, mmapMode);
-      }
-      if (posix()) {
-        Files.createFile(
-            file,
-            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-      }
-      try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
-        if (bytes != null) {
-          out.write(bytes);
-        } else {
-          serializer.write(arg, out);
-        }
-      }
+      LargeArgumentPolicy.write(arg, file, serializer);
       long size = Files.size(file);
       FILES_WRITTEN.incrementAndGet();
       BYTES_WRITTEN.addAndGet(size);
-      return new ArgumentRef(file.toAbsolutePath().toString(), size, null);
+      return new ArgumentRef(file.toAbsolutePath().toString(), size, mmapMode);
     } catch (IOException e) {
       throw new JoblibException(
           String.format(
@@ -221,29 +156,6 @@ final class LargeArguments implements AutoCloseable {
               folder != null ? folder : baseFolder(),
               e),
           e);
-    }
-  }
-
-  /** Whether large arguments go through joblib4j's persistence format (Kryo underneath). */
-  private static boolean persistable(Serializer serializer) {
-    return serializer.name().equals("kryo");
-  }
-
-  /**
-   * Writes {@code arg} with {@link Joblib#dump}: arrays and buffers as raw blocks, which a worker
-   * reads in bulk or maps. Returns false, leaving no file, for a value the format cannot hold;
-   * the serializer then writes it.
-   */
-  private static boolean dumped(Object arg, Path file) throws IOException {
-    try {
-      Joblib.dump(arg, file, Compression.NONE);
-      return true;
-    } catch (UncheckedIOException e) {
-      throw e.getCause();
-    } catch (RuntimeException e) {
-      // A value the format cannot write (Kryo refuses it): the serializer gets its turn.
-      Files.deleteIfExists(file);
-      return false;
     }
   }
 

@@ -1,6 +1,5 @@
 package org.joblib4j.local;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -13,12 +12,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.joblib4j.JoblibException;
-import org.joblib4j.RemoteTaskException;
 import org.joblib4j.WorkerCrashedException;
 import org.joblib4j.local.worker.BatchCodec;
 import org.joblib4j.local.worker.FrameBuffer;
 import org.joblib4j.local.worker.Protocol;
 import org.joblib4j.spi.BatchResult;
+import org.joblib4j.spi.FailureCodec;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -500,30 +499,9 @@ final class WorkerPool {
       throw new IllegalStateException("Unexpected frame type " + frame[0] + " from a worker");
     }
     int offset = in.getInt();
-    String className = in.getString();
-    String message = in.getString();
-    StackTraceElement[] trace = new StackTraceElement[in.getInt()];
-    for (int i = 0; i < trace.length; i++) {
-      String cls = in.getString();
-      String method = in.getString();
-      String file = in.getString();
-      trace[i] = new StackTraceElement(cls, method, file.isEmpty() ? null : file, in.getInt());
-    }
-    int n = in.getInt();
-    Throwable failure = null;
-    if (n > 0) {
-      try {
-        failure =
-            (Throwable)
-                job.serializer()
-                    .read(new ByteArrayInputStream(frame, in.position(), n), job.loader());
-      } catch (RuntimeException | LinkageError e) {
-        failure = null;
-      }
-    }
-    if (failure == null) {
-      failure = new RemoteTaskException(className, message, trace);
-    }
+    Throwable failure =
+        FailureCodec.decode(
+            frame, in.position(), frame.length - in.position(), job.serializer(), job.loader());
     return BatchResult.failure(offset, failure);
   }
 

@@ -24,10 +24,10 @@ import org.joblib4j.Parallel;
 import org.joblib4j.ParallelConfig;
 import org.joblib4j.Require;
 import org.joblib4j.SerializableCallable;
+import org.joblib4j.SerializationException;
 import org.joblib4j.Task;
 import org.joblib4j.TaskFailedException;
 import org.joblib4j.TaskTimeoutException;
-import org.joblib4j.SerializationException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -190,9 +190,10 @@ class ProcessesBackendTest {
 
     assertThatThrownBy(() -> processes().run(tasks))
         .isInstanceOf(SerializationException.class)
-        .hasMessageContaining("java.lang.Thread")
-        .hasMessageContaining("arg$1")
-        .hasMessageContaining("transient");
+        .hasMessageContaining("Cannot serialize java.lang.Thread at function.captured[0]: ")
+        .hasMessageContaining("Create it inside the task")
+        .message()
+        .doesNotContain("implement java.io.Serializable");
     assertThat(marker).doesNotExist();
   }
 

@@ -1,19 +1,13 @@
 package org.joblib4j.spark;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
+import java.io.OutputStream;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import org.joblib4j.RemoteTaskException;
 import org.joblib4j.SerializationException;
-import org.joblib4j.spi.Serializer;
 import org.joblib4j.spi.BatchResult;
+import org.joblib4j.spi.FailureCodec;
+import org.joblib4j.spi.Serializer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -21,11 +15,11 @@ import org.jspecify.annotations.Nullable;
  *
  * <pre>
  * Design note. A success is a 0 byte followed by the serialized BatchResult. A failure is a 1
- * byte, the failed task's offset, and the exception twice: as plain data (class name, message,
- * stack trace) and as serialized bytes. The driver deserializes the exception with the caller's
- * class loader and falls back to a RemoteTaskException built from the plain data when its class
- * (or a class it holds) cannot be loaded there, or when it could not be serialized at all. So a
- * task's exception always reaches the caller as data, never as a Spark task failure.
+ * byte, the failed task's offset (4 bytes, big-endian), and the exception as the SPI's
+ * FailureCodec encodes it for every remote backend: plain data for each level of its cause chain
+ * and its serialized bytes, so the driver gets the original exception, or a RemoteTaskException
+ * chain where its class cannot be loaded. So a task's exception always reaches the caller as
+ * data, never as a Spark task failure.
  * </pre>
  */
 final class ResultCodec {
@@ -48,54 +42,33 @@ final class ResultCodec {
       return out;
     } catch (SerializationException e) {
       List<@Nullable Object> values = result.values();
-      int offset = 0;
       for (int i = 0; i < values.size(); i++) {
         try {
-          serializer.toBytes(values.get(i));
-        } catch (SerializationException notThis) {
-          offset = i;
-          break;
+          serializer.write(values.get(i), "result", OutputStream.nullOutputStream());
+        } catch (SerializationException thisOne) {
+          return encodeFailure(i, notSent(thisOne), serializer);
         }
       }
-      return encodeFailure(
-          offset,
-          new SerializationException(
-              "The task's result could not be sent back to the driver: " + e.getMessage(), e),
-          serializer);
+      return encodeFailure(0, notSent(e), serializer);
     }
+  }
+
+  private static SerializationException notSent(SerializationException e) {
+    return new SerializationException(
+        "The task's result could not be sent back to the driver: " + e.getMessage(), e);
   }
 
   /** Encodes the failure of the task at {@code offset}. */
   static byte[] encodeFailure(int offset, Throwable failure, Serializer serializer) {
-    byte[] thrown;
-    try {
-      thrown = serializer.toBytes(failure);
-    } catch (RuntimeException e) {
-      thrown = new byte[0];
-    }
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(256 + thrown.length);
-    try (DataOutputStream out = new DataOutputStream(bytes)) {
-      out.writeByte(FAILURE);
-      out.writeInt(offset);
-      writeString(out, failure.getClass().getName());
-      writeString(out, String.valueOf(failure.getMessage()));
-      StackTraceElement[] trace = failure.getStackTrace();
-      out.writeInt(trace.length);
-      for (StackTraceElement e : trace) {
-        writeString(out, orEmpty(e.getClassLoaderName()));
-        writeString(out, orEmpty(e.getModuleName()));
-        writeString(out, orEmpty(e.getModuleVersion()));
-        writeString(out, e.getClassName());
-        writeString(out, e.getMethodName());
-        writeString(out, e.getFileName() == null ? "" : e.getFileName());
-        out.writeInt(e.getLineNumber());
-      }
-      out.writeInt(thrown.length);
-      out.write(thrown);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return bytes.toByteArray();
+    byte[] encoded = FailureCodec.encode(failure, serializer);
+    byte[] out = new byte[encoded.length + 5];
+    out[0] = FAILURE;
+    out[1] = (byte) (offset >>> 24);
+    out[2] = (byte) (offset >>> 16);
+    out[3] = (byte) (offset >>> 8);
+    out[4] = (byte) offset;
+    System.arraycopy(encoded, 0, out, 5, encoded.length);
+    return out;
   }
 
   /** Decodes bytes made by {@link #encode}, resolving classes with {@code loader}. */
@@ -113,70 +86,18 @@ final class ResultCodec {
       }
       return result;
     }
-    try (DataInputStream in =
-        new DataInputStream(new ByteArrayInputStream(bytes, 1, bytes.length))) {
-      int offset = in.readInt();
-      String className = readString(in);
-      String message = readString(in);
-      StackTraceElement[] trace = new StackTraceElement[in.readInt()];
-      for (int i = 0; i < trace.length; i++) {
-        String loaderName = readString(in);
-        String module = readString(in);
-        String version = readString(in);
-        String declaring = readString(in);
-        String method = readString(in);
-        String file = readString(in);
-        int line = in.readInt();
-        trace[i] =
-            new StackTraceElement(
-                orNull(loaderName),
-                orNull(module),
-                orNull(version),
-                declaring,
-                method,
-                orNull(file),
-                line);
-      }
-      byte[] thrown = new byte[in.readInt()];
-      in.readFully(thrown);
-      Throwable failure = null;
-      if (thrown.length > 0) {
-        try {
-          Object value = serializer.fromBytes(thrown, loader);
-          if (value instanceof Throwable t) {
-            failure = t;
-          }
-        } catch (RuntimeException | LinkageError e) {
-          failure = null;
-        }
-      }
-      if (failure == null) {
-        failure = new RemoteTaskException(className, message, trace);
-      }
-      return BatchResult.failure(offset, failure);
-    } catch (IOException e) {
+    if (bytes[0] != FAILURE || bytes.length < 5) {
+      throw new IllegalStateException("An executor returned a malformed result");
+    }
+    int offset =
+        ((bytes[1] & 0xff) << 24) | ((bytes[2] & 0xff) << 16) | ((bytes[3] & 0xff) << 8)
+            | (bytes[4] & 0xff);
+    try {
+      return BatchResult.failure(
+          offset, FailureCodec.decode(bytes, 5, bytes.length - 5, serializer, loader));
+    } catch (IllegalArgumentException e) {
       throw new IllegalStateException(
           String.format(Locale.ROOT, "An executor returned a malformed failure: %s", e), e);
     }
-  }
-
-  private static String orEmpty(@Nullable String s) {
-    return s == null ? "" : s;
-  }
-
-  private static @Nullable String orNull(String s) {
-    return s.isEmpty() ? null : s;
-  }
-
-  private static void writeString(DataOutputStream out, String s) throws IOException {
-    byte[] b = s.getBytes(StandardCharsets.UTF_8);
-    out.writeInt(b.length);
-    out.write(b);
-  }
-
-  private static String readString(DataInputStream in) throws IOException {
-    byte[] b = new byte[in.readInt()];
-    in.readFully(b);
-    return new String(b, StandardCharsets.UTF_8);
   }
 }

@@ -24,11 +24,12 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.joblib4j.JoblibException;
 import org.joblib4j.Task;
-import org.joblib4j.spi.Serializer;
 import org.joblib4j.spi.BackendOptions;
 import org.joblib4j.spi.BatchResult;
+import org.joblib4j.spi.LargeArgumentPolicy;
 import org.joblib4j.spi.NestedConfig;
 import org.joblib4j.spi.ParallelBackend;
+import org.joblib4j.spi.Serializer;
 import org.joblib4j.spi.TaskBatch;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -72,6 +73,7 @@ final class SparkBackend implements ParallelBackend {
   private final JavaSparkContext jsc;
   private final BackendOptions options;
   private final Serializer serializer;
+  private final LargeArgumentPolicy policy;
   private final ClassLoader loader;
   private final ScheduledThreadPoolExecutor worker;
   private final ExecutionContext workerContext;
@@ -99,6 +101,7 @@ final class SparkBackend implements ParallelBackend {
     this.jsc = JavaSparkContext.fromSparkContext(sc);
     this.options = options;
     this.serializer = Serializer.current();
+    this.policy = LargeArgumentPolicy.of(options);
     this.loader = Serializer.contextLoader();
     this.worker =
         new ScheduledThreadPoolExecutor(
@@ -240,24 +243,25 @@ final class SparkBackend implements ParallelBackend {
 
   /** Serializes {@code batch}, with large arguments replaced by broadcast references. */
   private byte[] prepare(TaskBatch batch) {
-    long max = options.maxNbytes();
     synchronized (large) {
       TaskBatch b = large.isEmpty() ? batch : replaceLarge(batch);
       byte[] bytes = serializer.toBytes(b);
-      if (max < 0 || bytes.length <= max) {
+      if (!policy.isLarge(bytes.length)) {
         return bytes;
       }
       boolean found = false;
       for (Task<?> task : b.tasks()) {
         for (Object arg : task.arguments()) {
-          if (arg == null
-              || trivial(arg, max)
-              || large.containsKey(arg)
-              || small.containsKey(arg)) {
+          if (!policy.mayBeLarge(arg) || large.containsKey(arg) || small.containsKey(arg)) {
+            continue;
+          }
+          long known = LargeArgumentPolicy.knownSize(arg);
+          if (known >= 0 && !policy.isLarge(known)) {
+            small.put(arg, Boolean.TRUE);
             continue;
           }
           byte[] argBytes = serializer.toBytes(arg);
-          if (argBytes.length > max) {
+          if (policy.isLarge(argBytes.length)) {
             Broadcast<BroadcastPayload> bc =
                 jsc.broadcast(new BroadcastPayload(argBytes, serializer.name()));
             broadcasts.put(bc.id(), bc);
@@ -292,14 +296,6 @@ final class SparkBackend implements ParallelBackend {
       changed |= replaced != null;
     }
     return changed ? new TaskBatch(tasks, batch.firstIndex(), batch.nested()) : batch;
-  }
-
-  private static boolean trivial(Object arg, long max) {
-    return arg instanceof Number
-        || arg instanceof Boolean
-        || arg instanceof Character
-        || arg instanceof Enum<?>
-        || (arg instanceof String s && 3L * s.length() <= max);
   }
 
   /** Sends every queued batch as one job; runs on the backend's thread. */

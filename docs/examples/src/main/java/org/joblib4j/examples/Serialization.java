@@ -8,8 +8,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Function;
 import org.joblib4j.SerializableFunction;
-import org.joblib4j.Task;
 import org.joblib4j.SerializationException;
+import org.joblib4j.Task;
 import org.joblib4j.spi.Serializer;
 
 /** The snippets of the guide's section on serialization, in {@code docs/parallel.md}. */
@@ -49,11 +49,13 @@ public final class Serialization {
     Task<Integer> capturesStream = delayed(() -> in.read());
 
     String first = message(capturesLambda);
-    // "Could not serialize org.joblib4j.Task: Closure must implement java.io.Serializable. ...
-    //  Make that class implement java.io.Serializable, mark the field transient, or create the
-    //  value inside the task instead of capturing it."
+    // "Cannot serialize ...Serialization$$Lambda$... at function.captured[0]: it is a lambda or
+    //  method reference of java.util.function.Function, which is not serializable. Declare it
+    //  with one of the org.joblib4j.Serializable* interfaces (such as SerializableFunction) ..."
     String second = message(capturesStream);
-    // "Could not serialize org.joblib4j.Task: sun.nio.ch.ChannelInputStream is not serializable"
+    // "Cannot serialize sun.nio.ch.ChannelInputStream at function.captured[0]: it belongs to the
+    //  running JVM (a thread, a stream, a channel, a pool or a loader) and cannot be copied.
+    //  Create it inside the task, and pass what it is made from (a path, a URI, settings)."
     // end:cannot-send
     in.close();
     return List.of(first, second);
@@ -65,9 +67,8 @@ public final class Serialization {
     SerializableFunction<Integer, Integer> plusOne = x -> x + 1; // a Serializable* type
     Task<Integer> capturesLambda = delayed(() -> plusOne.apply(1));
 
-    String name = file.toString();                               // send the path, open inside
-    Task<Integer> opensInside = delayed(() -> {
-      try (var in = Files.newInputStream(Path.of(name))) {
+    Task<Integer> opensInside = delayed(() -> {                  // send the path, open inside
+      try (var in = Files.newInputStream(file)) {
         return in.read();
       }
     });

@@ -19,9 +19,13 @@ class SerializationTest {
     Path file = Files.writeString(dir.resolve("f.txt"), "A");
     List<String> messages = Serialization.cannotSend(file);
     assertThat(messages.get(0))
-        .contains("Closure must implement java.io.Serializable")
-        .contains("mark the field transient");
-    assertThat(messages.get(1)).contains("is not serializable");
+        .contains(" at function.captured[0]: ")
+        .contains("java.util.function.Function, which is not serializable")
+        .contains("org.joblib4j.Serializable*");
+    assertThat(messages.get(1))
+        .startsWith("Cannot serialize sun.nio.ch.ChannelInputStream at function.captured[0]: ")
+        .contains("Create it inside the task")
+        .doesNotContain("implement java.io.Serializable");
   }
 
   @Test

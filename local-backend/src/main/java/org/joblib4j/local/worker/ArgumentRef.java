@@ -3,7 +3,6 @@ package org.joblib4j.local.worker;
 import java.io.Serializable;
 import java.util.Objects;
 import org.joblib4j.MmapMode;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Stands in a task for a large argument that the parent wrote once to a file: a worker reads the
@@ -15,17 +14,16 @@ public final class ArgumentRef implements Serializable {
 
   private final String path;
   private final long size;
-  private final @Nullable MmapMode mmapMode;
+  private final MmapMode mmapMode;
 
   /**
-   * Creates a reference to the value in the file at {@code path}, {@code size} bytes: written by
-   * {@code Joblib.dump} and loaded with {@code mmapMode}, or, when {@code mmapMode} is null,
-   * written by the call's serializer.
+   * Creates a reference to the value in the file at {@code path}, {@code size} bytes, written by
+   * {@code LargeArgumentPolicy.write} and read back mapping buffers as {@code mmapMode} says.
    */
-  public ArgumentRef(String path, long size, @Nullable MmapMode mmapMode) {
+  public ArgumentRef(String path, long size, MmapMode mmapMode) {
     this.path = Objects.requireNonNull(path, "path");
     this.size = size;
-    this.mmapMode = mmapMode;
+    this.mmapMode = Objects.requireNonNull(mmapMode, "mmapMode");
   }
 
   /** Returns the absolute path of the file holding the serialized value. */
@@ -33,11 +31,8 @@ public final class ArgumentRef implements Serializable {
     return path;
   }
 
-  /**
-   * Returns how a worker maps the buffers in the file, or null when the file holds the
-   * serializer's bytes.
-   */
-  public @Nullable MmapMode mmapMode() {
+  /** Returns how a worker maps the buffers in the file. */
+  public MmapMode mmapMode() {
     return mmapMode;
   }
 

@@ -1,6 +1,9 @@
 package org.joblib4j.local.worker;
 
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.ObjectOutputStream;
+import java.io.OutputStream;
 import java.lang.invoke.SerializedLambda;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
@@ -14,8 +17,8 @@ import org.joblib4j.SerializableCallable;
 import org.joblib4j.SerializableFunction;
 import org.joblib4j.SerializableFunction3;
 import org.joblib4j.SerializableFunction4;
-import org.joblib4j.Task;
 import org.joblib4j.SerializationException;
+import org.joblib4j.Task;
 import org.joblib4j.spi.Serializer;
 import org.jspecify.annotations.Nullable;
 
@@ -101,9 +104,16 @@ public final class BatchCodec {
    * @throws SerializationException naming the function or argument that cannot be serialized
    */
   public static void writeTasks(FrameBuffer out, List<Task<?>> tasks, Serializer serializer) {
+    try {
+      write(out, tasks, serializer);
+    } catch (SerializationException e) {
+      throw explain(tasks, serializer, e);
+    }
+  }
+
+  private static void write(FrameBuffer out, List<Task<?>> tasks, Serializer serializer) {
     IdentityHashMap<Object, Integer> functions = new IdentityHashMap<>(4);
     List<Object> others = new ArrayList<>(0);
-    List<Object> capturing = new ArrayList<>(0);
     int countAt = out.size();
     out.putInt(0);
     int[] index = new int[tasks.size()];
@@ -114,11 +124,7 @@ public final class BatchCodec {
       if (i == null) {
         i = functions.size();
         functions.put(f, i);
-        int before = others.size();
         writeFunction(out, task, serializer, others);
-        if (others.size() > before) {
-          capturing.add(f);
-        }
       }
       index[t] = i;
     }
@@ -132,14 +138,27 @@ public final class BatchCodec {
         putValue(out, args.get(a), others);
       }
     }
-    try {
-      putOthers(out, others, serializer);
-    } catch (SerializationException e) {
-      for (Object f : capturing) {
-        serializer.toBytes(f); // throws with a message that names the captured field
+    putOthers(out, others, serializer);
+  }
+
+  /**
+   * Returns the exception that names the task, and the place in it, that cannot be serialized:
+   * each task is serialized alone, so the message says {@code arguments[1].model} rather than a
+   * place in the batch's shared values.
+   */
+  private static SerializationException explain(
+      List<Task<?>> tasks, Serializer serializer, SerializationException batchFailure) {
+    for (int t = 0; t < tasks.size(); t++) {
+      try {
+        serializer.write(tasks.get(t), "task", OutputStream.nullOutputStream());
+      } catch (SerializationException e) {
+        return new SerializationException(
+            "Task " + t + " of the batch (" + tasks.get(t).describe() + ") cannot be sent to a"
+                + " worker JVM. " + e.getMessage(),
+            e);
       }
-      throw e;
     }
+    return batchFailure;
   }
 
   /** Reads tasks written by {@link #writeTasks}. */
@@ -192,7 +211,14 @@ public final class BatchCodec {
     for (Object v : values) {
       putValue(out, v, others);
     }
-    putOthers(out, others, serializer);
+    try {
+      putOthers(out, others, serializer);
+    } catch (SerializationException e) {
+      for (Object v : values) {
+        serializer.write(v, "result", OutputStream.nullOutputStream()); // names the place
+      }
+      throw e;
+    }
   }
 
   /** Reads values written by {@link #writeValues}. */
@@ -236,11 +262,13 @@ public final class BatchCodec {
       writeLambda(out, lambda, others);
     } else {
       Object value = mode == 0 ? f : task;
-      if (serializer != javaSerializer()) {
+      if (!serializer.name().equals("java")) {
         try {
-          javaSerializer().write(value, out);
+          ObjectOutputStream oos = new ObjectOutputStream(out);
+          oos.writeObject(value);
+          oos.flush();
           mode |= JAVA;
-        } catch (RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
           out.truncate(lengthAt + 4);
         }
       }
@@ -523,14 +551,7 @@ public final class BatchCodec {
     }
     int lengthAt = out.size();
     out.putInt(0);
-    try {
-      serializer.write(others.toArray(), out);
-    } catch (SerializationException e) {
-      for (Object o : others) {
-        serializer.toBytes(o); // throws with a message that names this value's class
-      }
-      throw e;
-    }
+    serializer.write(others.toArray(), out);
     out.setInt(lengthAt, out.size() - lengthAt - 4);
   }
 

@@ -9,8 +9,6 @@ import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -18,14 +16,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.joblib4j.Delayed;
-import org.joblib4j.Joblib;
-import org.joblib4j.MmapMode;
 import org.joblib4j.SerializableFunction;
 import org.joblib4j.Task;
-import org.joblib4j.persist.LoadOptions;
-import org.joblib4j.spi.Serializer;
 import org.joblib4j.spi.BatchResult;
+import org.joblib4j.spi.FailureCodec;
+import org.joblib4j.spi.LargeArgumentPolicy;
 import org.joblib4j.spi.NestedConfig;
+import org.joblib4j.spi.Serializer;
 import org.joblib4j.spi.TaskBatch;
 import org.jspecify.annotations.Nullable;
 
@@ -162,16 +159,7 @@ public final class WorkerMain {
     if (largeArguments.containsKey(ref.path())) {
       return largeArguments.get(ref.path());
     }
-    Object value;
-    MmapMode mode = ref.mmapMode();
-    if (mode != null) {
-      value = Joblib.load(Path.of(ref.path()), Object.class, LoadOptions.defaults().mmapMode(mode));
-    } else {
-      try (InputStream file =
-          new BufferedInputStream(Files.newInputStream(Path.of(ref.path())), 1 << 16)) {
-        value = serializer.read(file, loader);
-      }
-    }
+    Object value = LargeArgumentPolicy.read(Path.of(ref.path()), serializer, ref.mmapMode(), loader);
     largeArguments.put(ref.path(), value);
     return value;
   }
@@ -191,26 +179,8 @@ public final class WorkerMain {
       throws IOException {
     buffer.clear();
     buffer.putInt(offset);
-    buffer.putString(failure.getClass().getName());
-    String message = failure.getMessage();
-    buffer.putString(message == null ? "" : message);
-    StackTraceElement[] trace = failure.getStackTrace();
-    buffer.putInt(trace.length);
-    for (StackTraceElement e : trace) {
-      buffer.putString(e.getClassName());
-      buffer.putString(e.getMethodName());
-      buffer.putString(e.getFileName() == null ? "" : e.getFileName());
-      buffer.putInt(e.getLineNumber());
-    }
-    int lengthAt = buffer.size();
-    buffer.putInt(0);
-    try {
-      serializer.write(failure, buffer);
-      buffer.setInt(lengthAt, buffer.size() - lengthAt - 4);
-    } catch (RuntimeException e) {
-      buffer.setInt(lengthAt, 0);
-      buffer.truncate(lengthAt + 4);
-    }
+    byte[] encoded = FailureCodec.encode(failure, serializer);
+    buffer.write(encoded, 0, encoded.length);
     Protocol.writeFrame(out, Protocol.FAILURE, buffer.array(), buffer.size());
   }
 
