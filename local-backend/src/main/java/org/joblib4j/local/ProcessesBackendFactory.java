@@ -17,11 +17,16 @@ import org.joblib4j.spi.ParallelBackend;
  * {@code -XX:+IgnoreUnrecognizedVMOptions}) and {@code -Djoblib4j.*} system properties. One pool
  * serves the whole JVM: it is kept across calls and sessions, grown or shrunk to each call's {@code
  * nJobs}, and ended when the caller's JVM exits. Tasks and results travel as length-prefixed frames
- * over the workers' standard input and output; no network port is opened. What tasks print reaches
- * the caller's standard error, each line prefixed with {@code [worker N]}. A worker that dies
- * mid-task fails the call with {@link org.joblib4j.WorkerCrashedException} and is replaced.
- * Arguments larger than {@code maxNbytes} are written once per call to a private folder under
- * {@code tempFolder} and read once per worker.
+ * over a Unix-domain socket that each worker connects to at start-up, in a folder only the caller's
+ * user can open (mode 0700 on POSIX systems); no network port is opened, and nothing a task writes
+ * or reads can reach the frames. What tasks print with {@code System.out} or {@code System.err}
+ * reaches the caller's {@code System.err}; what reaches a worker's standard output by other routes
+ * (native code, a child process that inherits it) reaches the caller's {@code System.out}. Each
+ * line is prefixed with {@code [worker N]}. A worker's standard input is empty. The socket folder
+ * is made under {@code java.io.tmpdir} ({@code /tmp} when that path is too long for a socket) and
+ * removed when the pool ends. A worker that dies mid-task fails the call with {@link
+ * org.joblib4j.WorkerCrashedException} and is replaced. Arguments larger than {@code maxNbytes} are
+ * written once per call to a private folder under {@code tempFolder} and read once per worker.
  *
  * <p>System properties, read when a worker starts:
  *

@@ -30,8 +30,11 @@ final class WorkerCommand {
 
   private WorkerCommand() {}
 
-  /** Returns the command that starts one worker whose parent is {@code parentPid}. */
-  static List<String> build(long parentPid) {
+  /**
+   * Returns the command that starts one worker whose parent is {@code parentPid} and that connects
+   * to the Unix-domain socket at {@code socket}.
+   */
+  static List<String> build(long parentPid, Path socket) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(Inherited.OPTIONS);
@@ -59,6 +62,7 @@ final class WorkerCommand {
     cmd.add(System.getProperty("java.class.path"));
     cmd.add(WorkerMain.class.getName());
     cmd.add(Long.toString(parentPid));
+    cmd.add(socket.toString());
     return cmd;
   }
 

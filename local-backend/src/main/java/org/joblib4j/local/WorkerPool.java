@@ -1,12 +1,14 @@
 package org.joblib4j.local;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -27,32 +29,34 @@ import org.jspecify.annotations.Nullable;
  * <pre>
  * Design note. One lock (this pool's monitor) guards the live workers, the idle ones, the queue
  * of jobs and the target size. Nothing slow happens under it: jobs are matched with workers under
- * the lock, put in the worker's outbox in that order, and written to its pipe after the lock is
+ * the lock, put in the worker's outbox in that order, and written to its socket after the lock is
  * released by whichever thread flushes the outbox first, so a worker receives its batches in the
  * order the pool assigned them. Each worker has a reader thread that takes its answers: it frees
  * the worker, hands it the next queued job, sends that job, and only then decodes the answer and
  * completes the future, so the worker is never idle while the parent decodes.
  *
  * Prefetch: when a worker's last batch took under 10 ms, it may get a second job while it runs
- * one, if both belong to the same backend and the batch is small enough to sit in the pipe; it
+ * one, if both belong to the same backend and the batch is small enough to sit in the socket; it
  * then starts the next batch without waiting for the parent's round trip. Long batches are never
  * prefetched, so they stay in the shared queue for whichever worker frees first. As a worker only
  * ever holds jobs of one backend, cancelling a backend kills exactly the workers that hold its
  * jobs.
  *
- * Healing: a reader that meets the end of its worker's output waits for the process to exit,
- * fails the job the worker ran with WorkerCrashedException (unless the pool stopped the worker on
- * purpose), and starts a replacement when the pool is below its target size. cancelAll kills the
- * workers that run the cancelled backend's jobs at once and starts their replacements, so the
- * call returns without waiting for them. Shrinking retires idle workers above the target by
- * closing their standard input; busy ones retire when they finish. Idle workers retire after the
- * idle timeout, and a shutdown hook kills every worker when the parent JVM exits.
+ * Healing: a reader that meets the end of its worker's socket waits for the process to exit, fails
+ * the job the worker ran with WorkerCrashedException (unless the pool stopped the worker on
+ * purpose), and starts a replacement when the pool is below its target size. A reader that reads a
+ * malformed frame kills its worker first and takes the same path, naming the frame's fault.
+ * cancelAll kills the workers that run the cancelled backend's jobs at once and starts their
+ * replacements, so the call returns without waiting for them. Shrinking retires idle workers above
+ * the target by shutting down the parent's side of their socket; busy ones retire when they finish.
+ * Idle workers retire after the idle timeout, and a shutdown hook kills every worker and deletes
+ * the socket folder when the parent JVM exits.
  * </pre>
  *
  * <p>This class is thread-safe.
  */
 final class WorkerPool {
-  /** Batches shorter than this are prefetched: the next one waits in the worker's pipe. */
+  /** Batches shorter than this are prefetched: the next one waits in the worker's socket. */
   private static final long PREFETCH_BELOW_NANOS = 10_000_000L;
 
   /** Only batches this small are prefetched, so that writing one never waits for the worker. */
@@ -69,6 +73,9 @@ final class WorkerPool {
   private int target;
   private int nextId;
   private boolean shutDown;
+
+  /** The folder of the workers' sockets, made when the first worker starts; guarded by the lock. */
+  private @Nullable SocketFolder sockets;
 
   /** Why the last worker JVM that failed to start failed; cleared when a worker starts. */
   private @Nullable JoblibException startFailure;
@@ -224,6 +231,12 @@ final class WorkerPool {
     return out;
   }
 
+  /** Returns the folder of the workers' sockets, once a worker has started, for tests. */
+  synchronized Optional<Path> socketFolderPath() {
+    SocketFolder folder = sockets;
+    return folder == null ? Optional.empty() : Optional.of(folder.path());
+  }
+
   /** Returns the pool's target size. */
   synchronized int target() {
     return target;
@@ -238,9 +251,11 @@ final class WorkerPool {
   /** Starts one worker and its reader; called under the lock. */
   private void spawn() {
     int id = ++nextId;
+    Path socket = socketFolder().socket(id);
+    List<String> command = WorkerCommand.build(parentPid, socket);
     Worker w;
     try {
-      w = Worker.start(id, WorkerCommand.build(parentPid));
+      w = Worker.start(id, command, socket);
     } catch (IOException e) {
       throw new JoblibException(
           String.format(
@@ -261,7 +276,29 @@ final class WorkerPool {
     reader.start();
   }
 
-  /** Closes the input of an idle worker, which makes it exit; called under the lock. */
+  /** Returns the folder of the workers' sockets, creating it first; called under the lock. */
+  private SocketFolder socketFolder() {
+    SocketFolder folder = sockets;
+    if (folder == null) {
+      try {
+        folder = SocketFolder.create();
+      } catch (IOException e) {
+        throw new JoblibException(
+            String.format(
+                Locale.ROOT,
+                "Could not create the private folder for the sockets of the processes backend's"
+                    + " workers under %s: %s. Start the JVM with -Djava.io.tmpdir set to a"
+                    + " writable local folder.",
+                System.getProperty("java.io.tmpdir"),
+                e),
+            e);
+      }
+      sockets = folder;
+    }
+    return folder;
+  }
+
+  /** Asks an idle worker to exit by closing its socket's input; called under the lock. */
   private void retire(Worker w) {
     workers.remove(w);
     idle.remove(w);
@@ -362,6 +399,10 @@ final class WorkerPool {
           complete(job, frame);
         }
       }
+    } catch (Protocol.MalformedFrameException e) {
+      w.channelFailure = e.getMessage();
+      w.process.destroyForcibly();
+      exited(w);
     } catch (IOException e) {
       exited(w);
     } catch (RuntimeException | Error e) {
@@ -449,11 +490,13 @@ final class WorkerPool {
     }
   }
 
-  /** Kills every worker and refuses new work; the shutdown hook runs it. */
+  /** Kills every worker, deletes the socket folder and refuses new work; run at JVM exit too. */
   void shutDown() {
     List<Worker> all;
+    SocketFolder folder;
     synchronized (this) {
       shutDown = true;
+      folder = sockets;
       all = new ArrayList<>(workers);
       workers.clear();
       idle.clear();
@@ -465,6 +508,10 @@ final class WorkerPool {
     for (Worker w : all) {
       w.stopped = true;
       w.process.destroyForcibly();
+      w.close();
+    }
+    if (folder != null) {
+      folder.delete();
     }
     reaper.shutdownNow();
     LargeArguments.deleteAll();
@@ -507,6 +554,14 @@ final class WorkerPool {
 
   private static JoblibException notStarted(Worker w, int exitCode) {
     StringBuilder m = new StringBuilder();
+    if (w.channelFailure != null) {
+      m.append(
+          String.format(
+              Locale.ROOT,
+              "The JVM of %s of the processes backend did not start: %s. ",
+              w.name(),
+              w.channelFailure));
+    }
     m.append(
         String.format(
             Locale.ROOT,
@@ -532,6 +587,20 @@ final class WorkerPool {
 
   private static WorkerCrashedException crashed(Worker w, int exitCode, Job job) {
     StringBuilder m = new StringBuilder();
+    if (w.channelFailure != null) {
+      m.append(
+          String.format(
+              Locale.ROOT,
+              "The %s of the processes backend sent its parent something that is not an answer"
+                  + " while it ran a batch of %s (%s), so the pool killed it and started a"
+                  + " replacement; the next call runs normally. Report this as a bug of joblib4j,"
+                  + " with the worker's standard error if it shows one.",
+              w.name(),
+              job.callName(),
+              w.channelFailure));
+      appendTail(m, w, " Last lines of its standard error:");
+      return new WorkerCrashedException(m.toString(), exitCode, null);
+    }
     m.append(
         String.format(
             Locale.ROOT,
@@ -548,14 +617,18 @@ final class WorkerPool {
             + "=4g), by a crash in native code, or by the operating system or a user killing the"
             + " worker (SIGKILL, exit code 137, is also what the Linux OOM killer sends). The"
             + " pool replaced the worker; the next call runs normally.");
+    appendTail(m, w, " Last lines of its standard error:");
+    return new WorkerCrashedException(m.toString(), exitCode, null);
+  }
+
+  private static void appendTail(StringBuilder m, Worker w, String heading) {
     List<String> tail = w.stderrTail();
     if (!tail.isEmpty()) {
-      m.append(" Last lines of its standard error:");
+      m.append(heading);
       for (String line : tail) {
         m.append("\n  ").append(line);
       }
     }
-    return new WorkerCrashedException(m.toString(), exitCode, null);
   }
 
   /**

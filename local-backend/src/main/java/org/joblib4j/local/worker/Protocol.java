@@ -1,19 +1,30 @@
 package org.joblib4j.local.worker;
 
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Locale;
 
 /**
- * The frames a parent and a worker JVM exchange over the worker's standard streams. Not an API.
+ * The frames a parent and a worker JVM exchange over a Unix-domain socket that only the two of
+ * them hold. Not an API.
  *
- * <p>The worker first writes {@link #MAGIC}; every later message is a frame: a 4-byte big-endian
- * length {@code n}, then {@code n} bytes whose first byte is the frame type. The parent sends
- * {@link #BATCH} frames, one at a time per worker; the worker answers each with one {@link #RESULT}
- * or {@link #FAILURE} frame. Closing the worker's standard input asks it to exit.
+ * <p>The parent binds a socket in a private folder and passes its path on the worker's command
+ * line; the worker connects to it at start-up and writes {@link #MAGIC}. Every later message is a
+ * frame: a 4-byte big-endian length {@code n}, then {@code n} bytes whose first byte is the frame
+ * type. The parent sends {@link #BATCH} frames, one at a time per worker; the worker answers each
+ * with one {@link #RESULT} or {@link #FAILURE} frame. Shutting down the parent's side of the socket
+ * asks the worker to exit. The worker's standard streams are not part of the protocol: its
+ * standard input is empty, and what it writes to standard output and standard error is output.
  *
  * <pre>
  * END_CALL: long callId
@@ -49,7 +60,31 @@ public final class Protocol {
   /** The largest frame either side accepts: 2 GiB less a little, the limit of a byte array. */
   public static final int MAX_FRAME = Integer.MAX_VALUE - 16;
 
+  /**
+   * The largest frame read into an array of its announced length at once; a longer frame's array
+   * grows as its bytes arrive, so a corrupt length costs memory in proportion to what was sent.
+   */
+  static final int EAGER_FRAME = 1 << 20;
+
+  private static final int BUFFER = 1 << 16;
+
   private Protocol() {}
+
+  /**
+   * Returns a buffered stream that reads {@code channel}, which must be in blocking mode; closing
+   * it closes the channel.
+   */
+  public static DataInputStream input(SocketChannel channel) {
+    return new DataInputStream(new BufferedInputStream(new ChannelInput(channel), BUFFER));
+  }
+
+  /**
+   * Returns a buffered stream that writes {@code channel}, which must be in blocking mode; closing
+   * it closes the channel.
+   */
+  public static DataOutputStream output(SocketChannel channel) {
+    return new DataOutputStream(new BufferedOutputStream(new ChannelOutput(channel), BUFFER));
+  }
 
   /** Writes one frame of {@code type} holding {@code payload[0, length)} and flushes. */
   public static void writeFrame(DataOutputStream out, byte type, byte[] payload, int length)
@@ -70,27 +105,121 @@ public final class Protocol {
   }
 
   /**
-   * Reads one frame and returns its bytes, the type first; throws {@link EOFException} when the
-   * stream ends before a frame starts.
+   * Reads one frame and returns its bytes, the type first. Throws {@link EOFException} when the
+   * stream ends before a frame starts, and {@link MalformedFrameException} when what arrives is not
+   * a frame: a length outside {@code [1, MAX_FRAME]}, or a stream that ends inside a frame.
    */
   public static byte[] readFrame(DataInputStream in) throws IOException {
     int length = in.readInt();
     if (length < 1 || length > MAX_FRAME) {
-      throw new IOException(
+      throw new MalformedFrameException(
           String.format(
               Locale.ROOT,
-              "Corrupt frame: length %d is outside [1, %d]; the other side wrote something that"
-                  + " is not a frame to the channel",
+              "a frame length of %d (0x%08x) is outside [1, %d]",
+              length,
               length,
               MAX_FRAME));
     }
-    byte[] frame = new byte[length];
-    in.readFully(frame);
+    byte[] frame = new byte[Math.min(length, EAGER_FRAME)];
+    int n = 0;
+    while (n < length) {
+      if (n == frame.length) {
+        frame = Arrays.copyOf(frame, (int) Math.min(length, 2L * frame.length));
+      }
+      int read = in.read(frame, n, frame.length - n);
+      if (read < 0) {
+        throw new MalformedFrameException(
+            String.format(
+                Locale.ROOT,
+                "the channel ended after %d of the %d bytes of a frame",
+                n,
+                length));
+      }
+      n += read;
+    }
     return frame;
   }
 
   /** Returns {@code s} cut to what {@link DataOutputStream#writeUTF} accepts. */
   public static String utf(String s) {
     return s.length() > 16_000 ? s.substring(0, 16_000) + "..." : s;
+  }
+
+  /** Signals bytes on the channel that are not a frame of this protocol. */
+  public static final class MalformedFrameException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    /** Creates the exception; {@code detail} says what was wrong, such as the length read. */
+    public MalformedFrameException(String detail) {
+      super("Malformed frame: " + detail);
+    }
+  }
+
+  /*
+   * Design note. The streams below call the channel directly instead of going through
+   * java.nio.channels.Channels: on Java 17 the streams Channels makes for a selectable channel hold
+   * the channel's blocking lock while they read, so the parent's reader thread, always blocked in
+   * a read, would stop every thread that writes a batch.
+   */
+
+  /** Reads a blocking socket channel. */
+  private static final class ChannelInput extends InputStream {
+    private final SocketChannel channel;
+
+    ChannelInput(SocketChannel channel) {
+      this.channel = channel;
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      int n = read(one, 0, 1);
+      return n < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      if (len == 0) {
+        return 0;
+      }
+      ByteBuffer buffer = ByteBuffer.wrap(b, off, len);
+      int n;
+      do {
+        n = channel.read(buffer);
+      } while (n == 0);
+      return n;
+    }
+
+    @Override
+    public void close() throws IOException {
+      channel.close();
+    }
+  }
+
+  /** Writes a blocking socket channel. */
+  private static final class ChannelOutput extends OutputStream {
+    private final SocketChannel channel;
+
+    ChannelOutput(SocketChannel channel) {
+      this.channel = channel;
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      ByteBuffer buffer = ByteBuffer.wrap(b, off, len);
+      while (buffer.hasRemaining()) {
+        channel.write(buffer);
+      }
+    }
+
+    @Override
+    public void close() throws IOException {
+      channel.close();
+    }
   }
 }

@@ -1,14 +1,13 @@
 package org.joblib4j.local.worker;
 
 import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
-import java.io.FileDescriptor;
-import java.io.FileInputStream;
-import java.io.FileOutputStream;
 import java.io.IOException;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -28,16 +27,20 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The main class of a worker JVM of the {@code processes} backend. Not an API: the parent starts it
- * with its own class path and talks to it in {@link Protocol} frames over its standard streams.
+ * with its own class path and talks to it in {@link Protocol} frames over a Unix-domain socket
+ * whose path it passes on the command line.
  *
  * <pre>
- * Design note. Standard output is the channel, so the first thing the worker does is point
- * System.out at standard error: what tasks print reaches the parent's standard error, never the
- * channel. The main thread reads a batch, runs it and writes the answer; one batch at a time, so
- * the parent cancels a batch by killing the process. The worker exits when its standard input
+ * Design note. The first thing the worker does is connect to the parent's socket; the channel is
+ * that socket and nothing else, so no stream a task can reach (System.out, System.in, file
+ * descriptors 0 to 2, a child process that inherits them, native code) can corrupt it. What the
+ * worker writes to its standard output and standard error is output, which the parent copies to its
+ * own; System.out points at standard error, so what tasks print with it reaches the parent's
+ * standard error. The main thread reads a batch, runs it and writes the answer; one batch at a
+ * time, so the parent cancels a batch by killing the process. The worker exits when the socket
  * closes (the parent retired it, or died) and, as a second guard, when the parent process ends.
- * Large arguments arrive as ArgumentRefs; each file is read once per call and kept in a cache
- * that the call's END_CALL frame, or the first batch of another call, clears.
+ * Large arguments arrive as ArgumentRefs; each file is read once per call and kept in a cache that
+ * the call's END_CALL frame, or the first batch of another call, clears.
  * </pre>
  */
 public final class WorkerMain {
@@ -55,20 +58,38 @@ public final class WorkerMain {
   }
 
   /**
-   * Runs the worker until its standard input closes. The only argument is the parent's process id.
+   * Runs the worker until the parent closes its socket. The arguments are the parent's process id
+   * and the path of the socket to connect to.
    */
   public static void main(String[] args) throws IOException {
-    FileOutputStream channel = new FileOutputStream(FileDescriptor.out);
     System.setOut(System.err);
-    DataOutputStream out = new DataOutputStream(new BufferedOutputStream(channel, 1 << 16));
-    DataInputStream in =
-        new DataInputStream(
-            new BufferedInputStream(new FileInputStream(FileDescriptor.in), 1 << 16));
+    if (args.length != 2) {
+      System.err.println(
+          "joblib4j worker: expected the parent's process id and a socket path, got "
+              + Arrays.toString(args)
+              + "; worker JVMs are started by the processes backend, not by hand");
+      System.exit(2);
+    }
+    long parentPid = Long.parseLong(args[0]);
+    Path socket = Path.of(args[1]);
+    SocketChannel channel;
+    try {
+      channel = SocketChannel.open(UnixDomainSocketAddress.of(socket));
+    } catch (IOException | RuntimeException e) {
+      System.err.println(
+          "joblib4j worker: could not connect to the parent at " + socket + ": " + e);
+      if (ProcessHandle.of(parentPid).map(ProcessHandle::isAlive).orElse(false)) {
+        System.exit(2);
+      }
+      abandon(socket);
+      Runtime.getRuntime().halt(1);
+      return;
+    }
+    DataOutputStream out = Protocol.output(channel);
+    DataInputStream in = Protocol.input(channel);
     out.write(Protocol.MAGIC);
     out.flush();
-    if (args.length > 0) {
-      watchParent(Long.parseLong(args[0]));
-    }
+    watchParent(parentPid, socket);
     Thread warmUp = new Thread(WorkerMain::warmUp, "joblib4j-worker-warm-up");
     warmUp.setDaemon(true);
     warmUp.start();
@@ -184,11 +205,30 @@ public final class WorkerMain {
     Protocol.writeFrame(out, Protocol.FAILURE, buffer.array(), buffer.size());
   }
 
-  private static void watchParent(long parentPid) {
-    ProcessHandle.of(parentPid)
-        .ifPresentOrElse(
-            parent -> parent.onExit().thenRun(() -> Runtime.getRuntime().halt(1)),
-            () -> Runtime.getRuntime().halt(1));
+  /** Halts this JVM when the parent process ends, cleaning up after a parent that was killed. */
+  private static void watchParent(long parentPid, Path socket) {
+    Runnable halt =
+        () -> {
+          abandon(socket);
+          Runtime.getRuntime().halt(1);
+        };
+    ProcessHandle.of(parentPid).ifPresentOrElse(parent -> parent.onExit().thenRun(halt), halt);
+  }
+
+  /**
+   * Deletes the socket file and, once empty, the private folder of a parent that ended without
+   * deleting them, as a parent killed with SIGKILL does. Never throws.
+   */
+  private static void abandon(Path socket) {
+    try {
+      Files.deleteIfExists(socket);
+      Path folder = socket.getParent();
+      if (folder != null) {
+        Files.deleteIfExists(folder);
+      }
+    } catch (IOException | RuntimeException e) {
+      // Another worker's socket is still there (that worker cleans up), or it is already gone.
+    }
   }
 
   /**
