@@ -316,10 +316,12 @@ final class SparkBackend implements ParallelBackend {
             new JoblibException(
                 String.format(
                     Locale.ROOT,
-                    "Could not submit a Spark job for %s on master %s: %s",
+                    "Could not submit a Spark job for %s on master %s: %s: %s%s",
                     callName,
                     sc.master(),
-                    e),
+                    e.getClass().getName(),
+                    SparkContexts.firstLine(e.getMessage()),
+                    SparkContexts.moduleHint(e)),
                 e);
         for (Pending p : jobs) {
           unfinished.remove(p);
@@ -414,11 +416,12 @@ final class SparkBackend implements ParallelBackend {
                     Locale.ROOT,
                     "A Spark job of %s (%s) failed on master %s; this is an infrastructure"
                         + " failure, such as a lost executor, after Spark's own retries, not an"
-                        + " exception of a task: %s",
+                        + " exception of a task: %s%s",
                     callName,
                     function,
                     sc.master(),
-                    error.getMessage()),
+                    SparkContexts.firstLine(error.getMessage()),
+                    SparkContexts.moduleHint(error)),
                 error);
       }
       p.future.completeExceptionally(failure);

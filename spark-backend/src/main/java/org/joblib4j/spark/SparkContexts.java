@@ -1,10 +1,19 @@
 package org.joblib4j.spark;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.spark.SparkConf;
 import org.apache.spark.SparkContext;
 import org.apache.spark.SparkContext$;
 import org.joblib4j.JoblibException;
+import org.joblib4j.serial.Serializer;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import scala.Option;
 
 /**
@@ -18,11 +27,50 @@ import scala.Option;
  * its master is spark.master when a spark.* system property sets it (spark-submit does), else
  * joblib4j.spark.master, else local[*]. SparkContext registers a shutdown hook that stops it when
  * the JVM exits, so a context made here is stopped then, and one the program made is left to it.
+ *
+ * Module options. spark-submit starts the driver with the --add-opens list of Spark's launcher
+ * (JavaModuleOptions); a program started with a plain java command has none of them. Before it
+ * creates a context (never for an active one, which spark-submit or the program configured), get()
+ * asks the JVM (Module.isOpen, towards Spark's module) which of the packages below are not open.
+ * If some that a job cannot run without are closed, it fails at once with the options to add, so
+ * that Spark never starts and logs its stack traces; if only some it can do without are closed, it
+ * logs one warning line naming them, once per JVM, after the context has started (so that Spark
+ * has set up logging), and goes on. The warning is about joblib4j's Kryo, so it is left out
+ * when -Djoblib4j.serializer=java is set.
  * </pre>
  */
 final class SparkContexts {
+  private static final Logger log = LoggerFactory.getLogger(SparkContexts.class);
+
   /** The system property that overrides the embedded default master {@code local[*]}. */
   static final String MASTER_PROPERTY = "joblib4j.spark.master";
+
+  /*
+   * How these lists were found: a driver ran new Parallel().backend("spark").nJobs(2) on a local[2]
+   * context, with plain `java -cp` on Java 17 and Spark 4.2.0, through every path of this backend
+   * (tasks, an argument large enough to be broadcast, a task that throws, a timeout that cancels
+   * running jobs, results over Spark's 1 MB direct-result limit, a second call): first with the
+   * whole --add-opens list of JavaModuleOptions, then with each option left out in turn, then with
+   * none. With Spark's default JavaSerializer every path works with none of them; only joblib4j's
+   * Kryo cannot reach SerializedLambda without java.lang.invoke and reads lambdas back through its
+   * fallback (the capturing class's $deserializeLambda$). With spark.serializer=KryoSerializer
+   * every job fails (task serialization and broadcasts) when java.lang.invoke, java.nio or
+   * java.util is left out; no other single option changed anything.
+   */
+
+  /** Packages whose absence costs a fallback, not a failure: warned about. */
+  static final List<String> USED = List.of("java.base/java.lang.invoke");
+
+  /** Packages Spark's KryoSerializer cannot run without: a missing one fails the call. */
+  static final List<String> NEEDED_BY_KRYO_SERIALIZER =
+      List.of("java.base/java.lang.invoke", "java.base/java.nio", "java.base/java.util");
+
+  private static final String KRYO_SERIALIZER = "org.apache.spark.serializer.KryoSerializer";
+
+  private static final Pattern NOT_OPENED =
+      Pattern.compile("module (\\S+) does not \"opens ([\\w.$]+)\"");
+
+  private static boolean warned;
 
   private SparkContexts() {}
 
@@ -40,18 +88,120 @@ final class SparkContexts {
     if (!conf.contains("spark.app.name")) {
       conf.setAppName("joblib4j");
     }
+    List<String> unused = checkModuleOptions(conf);
     try {
-      return SparkContext.getOrCreate(conf);
-    } catch (RuntimeException e) {
+      SparkContext sc = SparkContext.getOrCreate(conf);
+      // Logged once Spark has set up logging: before that, a program with no logging
+      // configuration of its own drops warnings.
+      if (!unused.isEmpty() && !warned) {
+        warned = true;
+        log.warn(
+            "Started a SparkContext on master {} in a JVM started without {}, which spark-submit"
+                + " passes to Spark on Java 17 and later; tasks still run, and Kryo reads lambdas"
+                + " back through its fallback. Add {} to the java command line to run as under"
+                + " spark-submit.",
+            sc.master(),
+            String.join(" ", unused),
+            unused.size() == 1 ? "it" : "them");
+      }
+      return sc;
+    } catch (RuntimeException | LinkageError e) {
       throw new JoblibException(
           String.format(
               Locale.ROOT,
               "Could not create a SparkContext with master %s: %s. Check the master URL (set"
-                  + " -D%s=local[*] or spark://host:port, or run under spark-submit).",
+                  + " -D%s=local[*] or spark://host:port, or run under spark-submit).%s",
               conf.get("spark.master"),
-              e.getMessage(),
-              MASTER_PROPERTY),
+              firstLine(e.getMessage()),
+              MASTER_PROPERTY,
+              moduleHint(e)),
           e);
     }
+  }
+
+  /**
+   * Fails, as the design note says, when {@code conf} needs a package that is not open; returns
+   * the options of the packages to warn about.
+   */
+  private static List<String> checkModuleOptions(SparkConf conf) {
+    String serializer = conf.get("spark.serializer", "");
+    if (serializer.equals(KRYO_SERIALIZER)) {
+      List<String> missing = missingOptions(NEEDED_BY_KRYO_SERIALIZER);
+      if (!missing.isEmpty()) {
+        throw new JoblibException(
+            String.format(
+                Locale.ROOT,
+                "Cannot start a SparkContext with spark.serializer=%s in this JVM: it was started"
+                    + " without %s, module options that spark-submit passes to Spark on Java 17"
+                    + " and later, and without them every Spark job fails. Add them to the java"
+                    + " command line, run the program with spark-submit, or leave"
+                    + " spark.serializer unset.",
+                serializer,
+                String.join(" ", missing)));
+      }
+    }
+    if (!Serializer.get().name().equals("kryo")) {
+      return List.of();
+    }
+    return missingOptions(USED);
+  }
+
+  /** Returns the {@code --add-opens} option of each of {@code packages} not open to Spark. */
+  static List<String> missingOptions(List<String> packages) {
+    Module spark = SparkContext.class.getModule();
+    List<String> missing = new ArrayList<>();
+    for (String modulePackage : packages) {
+      int slash = modulePackage.indexOf('/');
+      String moduleName = modulePackage.substring(0, slash);
+      String pkg = modulePackage.substring(slash + 1);
+      Optional<Module> module = ModuleLayer.boot().findModule(moduleName);
+      if (module.isPresent() && !module.get().isOpen(pkg, spark)) {
+        missing.add(addOpens(moduleName, pkg));
+      }
+    }
+    return missing;
+  }
+
+  /**
+   * Returns a sentence naming the {@code --add-opens} option that would have avoided {@code
+   * error}, when its causes hold an {@link java.lang.reflect.InaccessibleObjectException}; else an
+   * empty string.
+   */
+  static String moduleHint(Throwable error) {
+    List<String> options = new ArrayList<>();
+    int depth = 0;
+    for (Throwable t = error; t != null && depth < 20; t = t.getCause(), depth++) {
+      String message = t.getMessage();
+      if (message == null) {
+        continue;
+      }
+      Matcher m = NOT_OPENED.matcher(message);
+      while (m.find()) {
+        String option = addOpens(m.group(1), m.group(2));
+        if (!options.contains(option)) {
+          options.add(option);
+        }
+      }
+    }
+    if (options.isEmpty()) {
+      return "";
+    }
+    return " The JVM was started without "
+        + String.join(" ", options)
+        + ", module options that spark-submit passes to Spark on Java 17 and later: add them to"
+        + " the java command line, or run the program with spark-submit.";
+  }
+
+  /** Returns the first line of {@code message}, so that a stack trace in it is left out. */
+  static String firstLine(@Nullable String message) {
+    if (message == null) {
+      return "null";
+    }
+    int end = message.indexOf('\n');
+    return (end < 0 ? message : message.substring(0, end)).strip();
+  }
+
+  private static String addOpens(String module, String pkg) {
+    return "--add-opens=" + module + "/" + pkg + "=ALL-UNNAMED";
   }
 }
