@@ -89,10 +89,17 @@ final class PersistKryo {
     return kryo;
   }
 
-  static void release(Kryo kryo) {
+  /**
+   * Returns {@code kryo} to the pool after a complete dump or load; after a failure it is dropped,
+   * as a stream that stopped in the middle of a value leaves state behind (such as the generic
+   * types of the fields it was in) that would garble the next file.
+   */
+  static void release(Kryo kryo, boolean clean) {
     kryo.getContext().remove(SESSION);
-    kryo.reset();
-    POOL.free(kryo);
+    if (clean) {
+      kryo.reset();
+      POOL.free(kryo);
+    }
   }
 
   static Session session(Kryo kryo) {

@@ -382,12 +382,22 @@ public final class Persistence {
     FrameWriter frames = new FrameWriter(sink);
     PersistKryo.Session session = new PersistKryo.Session("", frames, null, null);
     Kryo kryo = PersistKryo.obtain(session);
+    boolean clean = false;
     try {
       Output output = new Output(new GraphStreams.Out(frames), 1 << 16);
       kryo.writeClassAndObject(output, value);
       output.flush();
       frames.end();
       frames.close();
+      clean = true;
+    } catch (StackOverflowError e) {
+      throw new SerializationException(
+          "Cannot dump "
+              + (value == null ? "null" : value.getClass().getName())
+              + " at root: writing it overflowed the stack, as a value nested too deeply (such as a"
+              + " long linked chain of objects) does. Dump a flatter structure (an array or a list"
+              + " of the elements), or raise the thread stack size (-Xss).",
+          e);
     } catch (KryoException | IllegalArgumentException e) {
       RuntimeException typed = PersistKryo.unwrap(e);
       if (typed != null && !(typed instanceof SerializationException)) {
@@ -395,7 +405,7 @@ public final class Persistence {
       }
       throw JoblibKryo.explain(value, "root", e);
     } finally {
-      PersistKryo.release(kryo);
+      PersistKryo.release(kryo, clean);
     }
   }
 
@@ -406,6 +416,7 @@ public final class Persistence {
     session.graphIn = graph;
     Kryo kryo = PersistKryo.obtain(session);
     ClassLoader previous = kryo.getClassLoader();
+    boolean clean = false;
     try {
       kryo.setClassLoader(Serializer.contextLoader());
       Input input = new GraphStreams.BoundedInput(graph, reader);
@@ -415,6 +426,7 @@ public final class Persistence {
       }
       reader.expectEndFrame(graph.ended());
       reader.close();
+      clean = true;
       return value;
     } catch (RuntimeException e) {
       RuntimeException typed = PersistKryo.unwrap(e);
@@ -435,6 +447,13 @@ public final class Persistence {
       }
       throw new CorruptFileException(
           name, reader.position(), "the object graph does not decode (" + e + ")", e);
+    } catch (StackOverflowError e) {
+      throw new CorruptFileException(
+          name,
+          reader.position(),
+          "the object graph nests deeper than this thread's stack allows; load it on a thread with"
+              + " a larger stack (-Xss) if the file is trusted",
+          e);
     } catch (OutOfMemoryError e) {
       // A single allocation sized by a lying length in the graph (checked lengths never get
       // here). It failed as a whole, so the heap is intact and the load can fail normally.
@@ -445,7 +464,7 @@ public final class Persistence {
           e);
     } finally {
       kryo.setClassLoader(previous);
-      PersistKryo.release(kryo);
+      PersistKryo.release(kryo, clean);
     }
   }
 }

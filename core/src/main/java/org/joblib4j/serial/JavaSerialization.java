@@ -32,6 +32,15 @@ public final class JavaSerialization implements Serializer {
       oos.flush();
     } catch (IOException | RuntimeException e) {
       throw Refusal.explain(value, root, e, true);
+    } catch (StackOverflowError e) {
+      throw new SerializationException(
+          "Cannot serialize "
+              + (value == null ? "null" : value.getClass().getName())
+              + " at "
+              + root
+              + ": writing it"
+              + Refusal.overflow(""),
+          e);
     }
   }
 
@@ -51,6 +60,8 @@ public final class JavaSerialization implements Serializer {
             }
           };
       return ois.readObject();
+    } catch (StackOverflowError e) {
+      throw new SerializationException("Could not read a value: reading it" + Refusal.overflow(""), e);
     } catch (IOException | ClassNotFoundException e) {
       throw new SerializationException(
           "Could not read a value with Java serialization: "

@@ -46,13 +46,35 @@ public final class KryoSerialization implements Serializer {
   @Override
   public void write(@Nullable Object value, String root, OutputStream out) {
     Kryo kryo = pool.obtain();
+    boolean clean = false;
     try {
       Output output = new Output(out, 8192);
       kryo.writeClassAndObject(output, value);
       output.flush();
+      clean = true;
     } catch (RuntimeException e) {
       throw Refusal.explain(value, root, e, false);
+    } catch (StackOverflowError e) {
+      throw new SerializationException(
+          "Cannot serialize "
+              + (value == null ? "null" : value.getClass().getName())
+              + " at "
+              + root
+              + ": writing it"
+              + Refusal.overflow(""),
+          e);
     } finally {
+      release(kryo, clean);
+    }
+  }
+
+  /**
+   * Returns {@code kryo} to the pool after a complete write or read; after a failure it is
+   * dropped, as a stream that ended in the middle of a value leaves state behind (such as the
+   * generic types of the fields it was in) that would garble the next value.
+   */
+  private void release(Kryo kryo, boolean clean) {
+    if (clean) {
       kryo.reset();
       pool.free(kryo);
     }
@@ -62,20 +84,24 @@ public final class KryoSerialization implements Serializer {
   public @Nullable Object read(InputStream in, ClassLoader loader) {
     Kryo kryo = pool.obtain();
     ClassLoader previous = kryo.getClassLoader();
+    boolean clean = false;
     try {
       kryo.setClassLoader(loader);
       Input input = new Input(in, 8192);
-      return kryo.readClassAndObject(input);
+      Object value = kryo.readClassAndObject(input);
+      clean = true;
+      return value;
     } catch (RuntimeException e) {
       throw new SerializationException(
           "Could not read a value with Kryo: "
               + e.getMessage()
               + ". Check that the reading JVM has the same classes on its class path.",
           e);
+    } catch (StackOverflowError e) {
+      throw new SerializationException("Could not read a value: reading it" + Refusal.overflow(""), e);
     } finally {
       kryo.setClassLoader(previous);
-      kryo.reset();
-      pool.free(kryo);
+      release(kryo, clean);
     }
   }
 

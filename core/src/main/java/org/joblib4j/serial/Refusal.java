@@ -37,6 +37,14 @@ final class Refusal {
 
   private Refusal() {}
 
+  /** The message of a write or read that overflowed the stack. */
+  static String overflow(String what) {
+    return what
+        + " overflowed the stack, as a value nested too deeply (such as a long linked chain of"
+        + " objects) does. Pass a flatter structure (an array or a list of the elements), or raise"
+        + " the thread stack size (-Xss; spark.executor.extraJavaOptions on Spark).";
+  }
+
   /** Thrown inside Kryo when the policy refuses a class or a Java-serialized part fails. */
   static final class Refused extends KryoException {
     private static final long serialVersionUID = 1L;

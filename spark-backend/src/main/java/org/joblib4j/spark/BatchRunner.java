@@ -8,6 +8,7 @@ import java.util.Map;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.broadcast.Broadcast;
 import org.joblib4j.JoblibException;
+import org.joblib4j.SerializationException;
 import org.joblib4j.Task;
 import org.joblib4j.spi.Serializer;
 import org.joblib4j.spi.BatchResult;
@@ -51,19 +52,23 @@ final class BatchRunner extends AbstractFunction1<Iterator<byte[]>, byte[]>
       Object value = ser.fromBytes(payload, Serializer.contextLoader());
       batch = resolve((TaskBatch) value);
     } catch (RuntimeException | LinkageError e) {
-      return ResultCodec.encodeFailure(
-          0,
-          new JoblibException(
-              String.format(
-                  Locale.ROOT,
-                  "Executor %s could not read a task batch: %s. Ship the classes of your tasks"
-                      + " with the application (spark-submit's application jar or --jars).",
-                  executorId(),
-                  e.getMessage()),
-              e),
-          ser);
+      return unreadable(e, ser);
     }
     return ResultCodec.encode(batch.run(), ser);
+  }
+
+  private static byte[] unreadable(Throwable e, Serializer ser) {
+    return ResultCodec.encodeFailure(
+        0,
+        new JoblibException(
+            String.format(
+                Locale.ROOT,
+                "Executor %s could not read a task batch: %s. Ship the classes of your tasks"
+                    + " with the application (spark-submit's application jar or --jars).",
+                executorId(),
+                e.getMessage()),
+            e),
+        ser);
   }
 
   private TaskBatch resolve(TaskBatch batch) {

@@ -23,6 +23,7 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.joblib4j.JoblibException;
+import org.joblib4j.SerializationException;
 import org.joblib4j.Task;
 import org.joblib4j.spi.BackendOptions;
 import org.joblib4j.spi.BatchResult;
@@ -396,7 +397,10 @@ final class SparkBackend implements ParallelBackend {
       p.future.complete(ResultCodec.decode(bytes, serializer, loader));
     } catch (RuntimeException | LinkageError e) {
       p.future.completeExceptionally(
-          new JoblibException("Could not read a batch result from Spark: " + e.getMessage(), e));
+          e instanceof SerializationException
+              ? e
+              : new JoblibException(
+                  "Could not read a batch result from Spark: " + e.getMessage(), e));
     }
   }
 

@@ -10,7 +10,6 @@ import org.apache.spark.SparkConf;
 import org.apache.spark.SparkContext;
 import org.apache.spark.SparkContext$;
 import org.joblib4j.JoblibException;
-import org.joblib4j.serial.Serializer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,15 +50,12 @@ final class SparkContexts {
    * (tasks, an argument large enough to be broadcast, a task that throws, a timeout that cancels
    * running jobs, results over Spark's 1 MB direct-result limit, a second call): first with the
    * whole --add-opens list of JavaModuleOptions, then with each option left out in turn, then with
-   * none. With Spark's default JavaSerializer every path works with none of them; only joblib4j's
-   * Kryo cannot reach SerializedLambda without java.lang.invoke and reads lambdas back through its
-   * fallback (the capturing class's $deserializeLambda$). With spark.serializer=KryoSerializer
+   * none. With Spark's default JavaSerializer every path works with none of them (joblib4j's own
+   * serializer needs none: it rebuilds lambdas through their capturing class's
+   * $deserializeLambda$). With spark.serializer=KryoSerializer
    * every job fails (task serialization and broadcasts) when java.lang.invoke, java.nio or
    * java.util is left out; no other single option changed anything.
    */
-
-  /** Packages whose absence costs a fallback, not a failure: warned about. */
-  static final List<String> USED = List.of("java.base/java.lang.invoke");
 
   /** Packages Spark's KryoSerializer cannot run without: a missing one fails the call. */
   static final List<String> NEEDED_BY_KRYO_SERIALIZER =
@@ -140,10 +136,7 @@ final class SparkContexts {
                 String.join(" ", missing)));
       }
     }
-    if (!Serializer.get().name().equals("kryo")) {
-      return List.of();
-    }
-    return missingOptions(USED);
+    return List.of();
   }
 
   /** Returns the {@code --add-opens} option of each of {@code packages} not open to Spark. */

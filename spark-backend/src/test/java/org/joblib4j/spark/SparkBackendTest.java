@@ -37,6 +37,8 @@ import org.joblib4j.spi.BackendOptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import scala.jdk.javaapi.CollectionConverters;
 import scala.runtime.AbstractFunction1;
 
@@ -329,6 +331,128 @@ class SparkBackendTest {
 
     assertThat(doubled).hasSize(10_000);
     assertThat(doubled.get(9_999)).isEqualTo(19_998);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"kryo", "java"})
+  void run_resultTooDeepToSerialize_failsAsTaskFailure_andTheNextCallRuns(String serializer) {
+    String previous = System.setProperty(SERIALIZER, serializer);
+    try {
+      resultTooDeepToSerialize();
+    } finally {
+      restore(previous);
+    }
+  }
+
+  private static void resultTooDeepToSerialize() {
+    Parallel parallel = new Parallel().backend("spark").nJobs(2).batchSize(1);
+
+    assertThatThrownBy(
+            () ->
+                parallel.run(
+                    IntStream.range(0, 4)
+                        .mapToObj(i -> delayed(SparkBackendTest::chain, i == 2 ? 100_000 : 1))))
+        .isInstanceOf(TaskFailedException.class)
+        .hasMessageContaining("Task 2")
+        .cause()
+        .isInstanceOf(SerializationException.class)
+        .hasMessageContaining("stack")
+        .hasMessageContaining(Link.class.getName());
+    assertThat(
+            parallel.run(IntStream.range(0, 6).mapToObj(i -> delayed(SparkBackendTest::square, i))))
+        .containsExactly(0, 1, 4, 9, 16, 25);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"kryo", "java"})
+  void run_argumentOverflowsTheStackWhenExecutorReadsIt_failsAsTaskFailure_andTheNextCallRuns(
+      String serializer) {
+    String previous = System.setProperty(SERIALIZER, serializer);
+    try {
+      argumentOverflowsTheStackWhenRead();
+    } finally {
+      restore(previous);
+    }
+  }
+
+  private static void argumentOverflowsTheStackWhenRead() {
+    Parallel parallel = new Parallel().backend("spark").nJobs(2).batchSize(1);
+
+    assertThatThrownBy(
+            () ->
+                parallel.run(
+                    IntStream.range(0, 4)
+                        .mapToObj(i -> delayed(SparkBackendTest::depth, new Deep(i == 1)))))
+        .satisfies(
+            e ->
+                assertThat(
+                        e instanceof TaskFailedException
+                            && e.getCause() instanceof SerializationException)
+                    .as("a TaskFailedException caused by a SerializationException, got %s", e)
+                    .isTrue())
+        .cause()
+        .hasMessageContaining("stack");
+    assertThat(
+            parallel.run(IntStream.range(0, 6).mapToObj(i -> delayed(SparkBackendTest::square, i))))
+        .containsExactly(0, 1, 4, 9, 16, 25);
+  }
+
+  private static final String SERIALIZER = "joblib4j.serializer";
+
+  private static void restore(String previous) {
+    if (previous == null) {
+      System.clearProperty(SERIALIZER);
+    } else {
+      System.setProperty(SERIALIZER, previous);
+    }
+  }
+
+  /** Returns a linked chain of {@code n} plain objects: serializing it recurses once per link. */
+  static Link chain(int n) {
+    Link head = null;
+    for (int i = 0; i < n; i++) {
+      head = new Link(head);
+    }
+    return head;
+  }
+
+  static boolean depth(Deep deep) {
+    return deep.overflow;
+  }
+
+  /** A plain object with a reference to the next one. */
+  static final class Link implements Serializable {
+    private static final long serialVersionUID = 1L;
+    final Link next;
+
+    Link(Link next) {
+      this.next = next;
+    }
+  }
+
+  /** A value that overflows the reading thread's stack when it is deserialized, if asked to. */
+  static final class Deep implements Serializable {
+    private static final long serialVersionUID = 1L;
+    final boolean overflow;
+
+    Deep(boolean overflow) {
+      this.overflow = overflow;
+    }
+
+    private void writeObject(java.io.ObjectOutputStream out) throws IOException {
+      out.defaultWriteObject();
+    }
+
+    private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
+      in.defaultReadObject();
+      if (overflow) {
+        recurse(0);
+      }
+    }
+
+    private static int recurse(int n) {
+      return recurse(n + 1) + 1;
+    }
   }
 
   static int twice(int i) {
