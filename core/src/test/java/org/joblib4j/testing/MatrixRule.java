@@ -51,7 +51,8 @@ public final class MatrixRule {
         fail("%s: the value came back different: %s", where(o), o.detail());
         return;
       case RECOMPUTED:
-        fail("%s: the cache did not serve the stored value, it ran again: %s", where(o), o.detail());
+        fail(
+            "%s: the cache did not serve the stored value, it ran again: %s", where(o), o.detail());
         return;
       case THREW:
         if (o.atWrite()) {

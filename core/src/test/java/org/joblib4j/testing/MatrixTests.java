@@ -81,10 +81,7 @@ public final class MatrixTests {
                   .as("child finished within %d s: %s", timeoutSeconds, tail)
                   .isTrue();
               assertThat(complete).as("child printed %s: %s", ValueMatrixChild.END, tail).isTrue();
-              assertThat(childOptions)
-                  .as("child JVM options")
-                  .isNotNull()
-                  .doesNotContain("--add-");
+              assertThat(childOptions).as("child JVM options").isNotNull().doesNotContain("--add-");
             }));
     for (String path : paths) {
       List<DynamicTest> tests = new ArrayList<>();
@@ -95,7 +92,8 @@ public final class MatrixTests {
                 c.name(),
                 () -> {
                   if (o == null) {
-                    fail("%s: the child printed nothing for this value; its output: %s", path, tail);
+                    fail(
+                        "%s: the child printed nothing for this value; its output: %s", path, tail);
                   }
                   MatrixRule.check(c, o, ValuePaths.roots(path));
                 }));

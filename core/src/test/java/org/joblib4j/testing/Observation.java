@@ -42,7 +42,9 @@ public record Observation(
     THREW
   }
 
-  /** Returns the observation of a value that came back equal, or different as {@code difference}. */
+  /**
+   * Returns the observation of a value that came back equal, or different as {@code difference}.
+   */
   public static Observation compared(String path, String value, Optional<String> difference) {
     return difference
         .map(d -> new Observation(path, value, Outcome.UNEQUAL, "", "", "", d))

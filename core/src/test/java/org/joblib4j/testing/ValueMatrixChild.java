@@ -39,8 +39,7 @@ public final class ValueMatrixChild {
         System.out.println(o.toLine());
         System.out.flush();
       }
-      System.err.printf(
-          "MATRIX-TIME %s %d ms%n", path, (System.nanoTime() - start) / 1_000_000);
+      System.err.printf("MATRIX-TIME %s %d ms%n", path, (System.nanoTime() - start) / 1_000_000);
     }
     System.out.println(END);
     System.out.flush();
