@@ -28,8 +28,8 @@ public final class MatrixTests {
 
   /**
    * Runs {@code paths} in one child JVM started as {@code java -cp <this class path>
-   * ValueMatrixChild}, with no module options, and returns a container of tests per path, after a
-   * test that the child ran and had no module options.
+   * ValueMatrixChild}, with no module options, and returns a container of tests per value, one per
+   * path, after a test that the child and its workers ran with no module options.
    */
   public static Stream<DynamicNode> inChildJvm(Path dir, long timeoutSeconds, String... paths)
       throws IOException, InterruptedException {
@@ -57,74 +57,79 @@ public final class MatrixTests {
     List<String> lines = Files.readAllLines(out, StandardCharsets.UTF_8);
     String stderr = Files.readString(err, StandardCharsets.UTF_8);
     Map<String, Observation> seen = new HashMap<>();
-    String jvmOptions = null;
+    Map<String, String> jvmOptions = new java.util.LinkedHashMap<>();
     boolean ended = false;
     for (String line : lines) {
       Observation o = Observation.parse(line);
       if (o != null) {
         seen.put(o.path() + "\t" + o.value(), o);
-      } else if (line.startsWith(ValueMatrixChild.JVM)) {
-        jvmOptions = line.substring(ValueMatrixChild.JVM.length()).trim();
+      } else if (line.startsWith(ValueMatrixChild.JVM + "\t")) {
+        String[] f = line.split("\t", 3);
+        jvmOptions.put(f[1], f[2]);
       } else if (line.equals(ValueMatrixChild.END)) {
         ended = true;
       }
     }
-    String childOptions = jvmOptions;
     boolean complete = ended;
     String tail = tail(String.join("\n", lines) + "\n" + stderr);
     List<DynamicNode> nodes = new ArrayList<>();
     nodes.add(
         DynamicTest.dynamicTest(
-            "child JVM with no module options ran every value",
+            "child JVM and its workers with no module options ran every value",
             () -> {
               assertThat(finished)
                   .as("child finished within %d s: %s", timeoutSeconds, tail)
                   .isTrue();
               assertThat(complete).as("child printed %s: %s", ValueMatrixChild.END, tail).isTrue();
-              assertThat(childOptions).as("child JVM options").isNotNull().doesNotContain("--add-");
+              assertThat(jvmOptions).as("JVMs that printed their options").containsKey("this JVM");
+              jvmOptions.forEach(
+                  (jvm, options) ->
+                      assertThat(options).as("options of %s", jvm).doesNotContain("--add-"));
             }));
-    for (String path : paths) {
+    for (Case c : ValueMatrix.all()) {
       List<DynamicTest> tests = new ArrayList<>();
-      for (Case c : ValueMatrix.all()) {
+      for (String path : paths) {
         Observation o = seen.get(path + "\t" + c.name());
         tests.add(
             DynamicTest.dynamicTest(
-                c.name(),
+                path,
                 () -> {
                   if (o == null) {
                     fail(
-                        "%s: the child printed nothing for this value; its output: %s", path, tail);
+                        "%s / %s: the child printed nothing for this value; its output: %s",
+                        path, c.name(), tail);
                   }
                   MatrixRule.check(c, o, ValuePaths.roots(path));
                 }));
       }
-      nodes.add(DynamicContainer.dynamicContainer(path, tests));
+      nodes.add(DynamicContainer.dynamicContainer(c.name(), tests));
     }
     return nodes.stream();
   }
 
   /**
-   * Returns a container of tests per path in {@code paths}, each sending its value along the path
-   * in this JVM when it runs.
+   * Returns a container of tests per value, one per path in {@code paths}, each sending the value
+   * along its path in this JVM when it runs; values in the order of {@link ValueMatrix#all}.
    */
   public static Stream<DynamicNode> inThisJvm(Path dir, String... paths) {
+    Map<String, ValuePaths.Run> runs = new HashMap<>();
     List<DynamicNode> nodes = new ArrayList<>();
-    for (String path : paths) {
-      Path files = dir.resolve(path);
-      ValuePaths.Run[] run = new ValuePaths.Run[1];
+    for (Case c : ValueMatrix.all()) {
       List<DynamicTest> tests = new ArrayList<>();
-      for (Case c : ValueMatrix.all()) {
+      for (String path : paths) {
         tests.add(
             DynamicTest.dynamicTest(
-                c.name(),
+                path,
                 () -> {
-                  if (run[0] == null) {
-                    run[0] = ValuePaths.open(path, Files.createDirectories(files));
+                  ValuePaths.Run run = runs.get(path);
+                  if (run == null) {
+                    run = ValuePaths.open(path, Files.createDirectories(dir.resolve(path)));
+                    runs.put(path, run);
                   }
-                  MatrixRule.check(c, run[0].observe(c), ValuePaths.roots(path));
+                  MatrixRule.check(c, run.observe(c), ValuePaths.roots(path));
                 }));
       }
-      nodes.add(DynamicContainer.dynamicContainer(path, tests));
+      nodes.add(DynamicContainer.dynamicContainer(c.name(), tests));
     }
     return nodes.stream();
   }
