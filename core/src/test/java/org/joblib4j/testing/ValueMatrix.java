@@ -175,6 +175,9 @@ public final class ValueMatrix {
   /** The inner record of a value placed two fields below the root. */
   public record Layer(Object weights) {}
 
+  /** A record with a generic field, sent only after the refused values. */
+  public record Tally(String name, Map<String, Integer> counts) {}
+
   /** A plain class (not a record, not {@code Serializable}) whose field holds a lambda. */
   public static final class SerializableLambdaHolder {
     final SerializableFunction<Integer, Integer> f;
@@ -568,6 +571,10 @@ public final class ValueMatrix {
             ""));
 
     // Values again: a refusal leaves every path able to carry the next values.
+    all.add(
+        equal(
+            "record of a class first sent after the refused values",
+            () -> new Tally("t", new HashMap<>(Map.of("x", 1, "y", 2)))));
     for (String again : AGAIN) {
       Case c = find(all, again);
       all.add(new Case(again + AFTER_REFUSALS, Expect.ROUND_TRIP, c.value(), c.view(), "", "", ""));
