@@ -14,7 +14,8 @@ import org.jspecify.annotations.Nullable;
  * @param value the name of the {@link ValueMatrix.Case}
  * @param outcome what happened
  * @param phase where it happened: {@code write} or {@code read} for files, {@code store} or {@code
- *     hit} for the cache, {@code run} for a backend call; empty when nothing was thrown
+ *     hit} for the cache, {@code run} for a backend call, {@code harness} when the test code itself
+ *     failed; empty when nothing was thrown
  * @param thrown the class of the exception thrown, or empty
  * @param refusal the message of the first {@link SerializationException} in the cause chain of what
  *     was thrown, or empty when there is none

@@ -80,9 +80,9 @@ import scala.jdk.javaapi.CollectionConverters;
  * identity unless {@code equals} does not compare what the value holds (atomics, queues, patterns,
  * exceptions) or leaves out what it keeps (iteration order, comparators, enum types).
  *
- * <p>Paths send the values in the order of {@link #all}: the refused values come last, then a few
- * values that round-trip are sent again, as a refusal must leave the path able to carry the next
- * values. Workers build a value from its name with {@link #build}, so a task can make a value
+ * <p>Paths send the values in the order of {@link #all}: the refused values come last, then a
+ * record of a class not sent before and a few values sent again, which must still round-trip: a
+ * refusal must leave the path able to carry the next values. Workers build a value from its name with {@link #build}, so a task can make a value
  * inside the worker and return it. This class is immutable.
  */
 public final class ValueMatrix {
@@ -561,7 +561,7 @@ public final class ValueMatrix {
             "java.lang.Thread",
             ".layer.weights",
             ""));
-    // Last of the refused values: a failed lambda write has been seen to corrupt later reads.
+    // Last of the refused values: a failed lambda write has been seen to corrupt later values.
     all.add(
         refused(
             "plain class holding a java.util.function.Function lambda",
