@@ -82,8 +82,9 @@ import scala.jdk.javaapi.CollectionConverters;
  *
  * <p>Paths send the values in the order of {@link #all}: the refused values come last, then a
  * record of a class not sent before and a few values sent again, which must still round-trip: a
- * refusal must leave the path able to carry the next values. Workers build a value from its name with {@link #build}, so a task can make a value
- * inside the worker and return it. This class is immutable.
+ * refusal must leave the path able to carry the next values. Workers build a value from its name
+ * with {@link #build}, so a task can make a value inside the worker and return it. This class is
+ * immutable.
  */
 public final class ValueMatrix {
   /** What must happen to a value on every path. */
