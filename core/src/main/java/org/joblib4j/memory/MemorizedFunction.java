@@ -383,6 +383,18 @@ public final class MemorizedFunction<R> implements Serializable {
         writeCode(store, id);
       }
       stored = true;
+    } catch (SerializationException e) {
+      // A result that cannot travel is refused when it is written, as by dump: storing it again
+      // would fail on every call.
+      throw new SerializationException(
+          prefix(store, id)
+              + "The result of "
+              + signature(id, args)
+              + " cannot be stored in "
+              + store.location()
+              + ": "
+              + e.getMessage(),
+          e);
     } catch (IOException | RuntimeException | LinkageError e) {
       CacheLog.warn(
           prefix(store, id)
@@ -392,10 +404,8 @@ public final class MemorizedFunction<R> implements Serializable {
               + store.location()
               + " ("
               + e
-              + (e instanceof SerializationException
-                  ? ")"
-                  : "). Check that the location is writable and has free space"),
-          e instanceof SerializationException ? null : e);
+              + "). Check that the location is writable and has free space",
+          e);
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     if (verbose > 0) {
