@@ -3,11 +3,14 @@ package org.joblib4j.serial;
 import com.esotericsoftware.kryo.kryo5.Kryo;
 import com.esotericsoftware.kryo.kryo5.Registration;
 import com.esotericsoftware.kryo.kryo5.Serializer;
+import com.esotericsoftware.kryo.kryo5.SerializerFactory;
 import com.esotericsoftware.kryo.kryo5.io.Input;
 import com.esotericsoftware.kryo.kryo5.objenesis.strategy.StdInstantiatorStrategy;
 import com.esotericsoftware.kryo.kryo5.serializers.ClosureSerializer;
 import com.esotericsoftware.kryo.kryo5.serializers.FieldSerializer;
 import com.esotericsoftware.kryo.kryo5.util.DefaultInstantiatorStrategy;
+import java.util.ArrayList;
+import java.util.List;
 import org.joblib4j.SerializationException;
 import org.jspecify.annotations.Nullable;
 
@@ -21,6 +24,13 @@ import org.jspecify.annotations.Nullable;
 public class JoblibKryo extends Kryo {
   private final JavaSerializer java = new JavaSerializer();
 
+  /**
+   * Types that joblib4j's own code gave a serializer after construction (a batch's task list,
+   * buffers, out-of-band arrays): those serializers win over the policy. Null while Kryo's own
+   * constructor registers its defaults.
+   */
+  private @Nullable List<Class<?>> ownDefaults;
+
   /** Creates a Kryo configured for joblib4j. */
   public JoblibKryo() {
     setRegistrationRequired(false);
@@ -28,6 +38,25 @@ public class JoblibKryo extends Kryo {
     setInstantiatorStrategy(new DefaultInstantiatorStrategy(new StdInstantiatorStrategy()));
     register(ClosureSerializer.Closure.class, new LambdaSerializer());
     JdkSerializers.register(this);
+    ownDefaults = new ArrayList<>();
+  }
+
+  @Override
+  @SuppressWarnings("rawtypes")
+  public void addDefaultSerializer(Class type, Serializer serializer) {
+    super.addDefaultSerializer(type, serializer);
+    if (ownDefaults != null) {
+      ownDefaults.add(type);
+    }
+  }
+
+  @Override
+  @SuppressWarnings("rawtypes")
+  public void addDefaultSerializer(Class type, SerializerFactory factory) {
+    super.addDefaultSerializer(type, factory);
+    if (ownDefaults != null) {
+      ownDefaults.add(type);
+    }
   }
 
   /**
@@ -36,6 +65,14 @@ public class JoblibKryo extends Kryo {
   @Override
   @SuppressWarnings("rawtypes")
   public Serializer getDefaultSerializer(Class type) {
+    List<Class<?>> own = ownDefaults;
+    if (own != null) {
+      for (Class<?> t : own) {
+        if (t.isAssignableFrom(type) && ValuePolicy.isJdk(t) == ValuePolicy.isJdk(type)) {
+          return super.getDefaultSerializer(type);
+        }
+      }
+    }
     ValuePolicy.Verdict v = ValuePolicy.verdict(type);
     switch (v.kind()) {
       case KRYO:
