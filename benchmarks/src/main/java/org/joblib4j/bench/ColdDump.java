@@ -88,8 +88,8 @@ public final class ColdDump {
       if (channel) {
         System.out.printf(
             Locale.ROOT,
-            "RESULT dump_cold %s%\nRESULT dump_warm %s%\nRESULT bytes %d%\n"
-                + "FileChannel (%d MB): write cold %.2f GB/s, warm %.2f GB/s, cold/warm %.2f%\n",
+            "RESULT dump_cold %s%nRESULT dump_warm %s%nRESULT bytes %d%n"
+                + "FileChannel (%d MB): write cold %.2f GB/s, warm %.2f GB/s, cold/warm %.2f%n",
             dumpCold,
             dumpWarm,
             bytes,
