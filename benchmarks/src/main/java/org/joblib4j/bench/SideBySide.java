@@ -367,6 +367,15 @@ public final class SideBySide {
 
   private Map<String, Double> coldCall(String backend, String classPath)
       throws IOException, InterruptedException {
+    return freshJvm(classPath, ColdCall.class.getName(), backend);
+  }
+
+  /**
+   * Runs {@code mainClass} with {@code args} in a fresh JVM with this JVM's module and system
+   * property options, and returns the figures it printed as {@code RESULT <name> <value>} lines.
+   */
+  private static Map<String, Double> freshJvm(String classPath, String mainClass, String... args)
+      throws IOException, InterruptedException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> command = new ArrayList<>();
     command.add(java);
@@ -375,7 +384,8 @@ public final class SideBySide {
         command.add(a);
       }
     }
-    command.addAll(List.of("-cp", classPath, ColdCall.class.getName(), backend));
+    command.addAll(List.of("-cp", classPath, mainClass));
+    command.addAll(List.of(args));
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
     Map<String, Double> out = new LinkedHashMap<>();
     List<String> all = new ArrayList<>();
@@ -392,7 +402,8 @@ public final class SideBySide {
     }
     if (!p.waitFor(300, TimeUnit.SECONDS) || p.exitValue() != 0 || out.size() < 2) {
       p.destroyForcibly();
-      throw new IOException("cold-call JVM failed for " + backend + ": " + String.join("\n", all));
+      throw new IOException("fresh JVM failed for " + mainClass + " " + String.join(" ", args)
+          + ": " + String.join("\n", all));
     }
     return out;
   }
@@ -607,6 +618,8 @@ public final class SideBySide {
         + Row.gbps(bytes, channelRead), Row.times(channelWrite / dumpRaw) + " / "
         + Row.times(channelRead / loadRaw), "", ""));
 
+    coldDumpRow();
+
     String zlib = py.containsKey("size_zlib3")
         ? codecFigures(compressibleBytes, py.get("dump_zlib3"), py.get("load_zlib3"),
             py.get("size_zlib3").longValue())
@@ -631,6 +644,42 @@ public final class SideBySide {
           + " double[] (`i % 1000`), " + name, codecFigures(compressibleBytes, d, l, size),
           "joblib zlib-3", zlib, ratio, "speed and size against zlib-3", ""));
     }
+  }
+
+  /**
+   * Adds the row of the first dump in a fresh JVM against later dumps in that JVM ({@link
+   * ColdDump}, a graph of a few large arrays, uncompressed), the median of three fresh JVMs, each
+   * ratio taken within one JVM. Beside it the same for one {@code FileChannel} writing the same
+   * bytes: what the first write to new page-cache pages costs on this machine whatever writes.
+   */
+  private void coldDumpRow() throws IOException, InterruptedException {
+    String megabytes = quick ? "32" : "256";
+    String classPath = System.getProperty("java.class.path");
+    List<Double> ratios = new ArrayList<>();
+    List<Double> colds = new ArrayList<>();
+    List<Double> warms = new ArrayList<>();
+    List<Double> channelRatios = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      Map<String, Double> r =
+          freshJvm(classPath, ColdDump.class.getName(), "model.jl", megabytes, "7", "joblib");
+      colds.add(r.get("dump_cold"));
+      warms.add(r.get("dump_warm"));
+      ratios.add(r.get("dump_warm") / r.get("dump_cold"));
+      Map<String, Double> c =
+          freshJvm(classPath, ColdDump.class.getName(), "model.jl", megabytes, "7", "channel");
+      channelRatios.add(c.get("dump_warm") / c.get("dump_cold"));
+    }
+    long size = Long.parseLong(megabytes) << 20;
+    double ratio = median(ratios);
+    double channelRatio = median(channelRatios);
+    say(String.format(Locale.ROOT, "P6 cold dump: first %s, warm %s, cold/warm %.2f"
+            + " (FileChannel %.2f)", Row.gbps(size, median(colds)), Row.gbps(size, median(warms)),
+        ratio, channelRatio));
+    rows.add(new Row("P6", "first Joblib.dump of a " + megabytes + " MB graph (a record of a"
+            + " double[] and a long[]) in a fresh JVM, against later dumps in it: cold / warm",
+        Row.gbps(size, median(colds)) + " / " + Row.gbps(size, median(warms)) + " = "
+            + Row.times(ratio), "FileChannel, cold / warm", Row.times(channelRatio),
+        Row.times(ratio / channelRatio), "≥ 0.7×", Row.status(ratio >= 0.7)));
   }
 
   private static Object dumpTo(Object value, Path file, Compression compression) {

@@ -44,8 +44,6 @@ import org.slf4j.LoggerFactory;
  * LoadOptions#classFilter}) is unsafe</b>: it may instantiate any class on the class path.
  */
 public final class Persistence {
-  private static final Logger LOG = LoggerFactory.getLogger(Persistence.class);
-
   /* Design note: dumps go to ".<name>.<random>.tmp" in the target's folder and are renamed
    * over the target with ATOMIC_MOVE once complete, so readers see the old file or the new one,
    * never a part. A process killed mid-write leaves only the temporary file, which no reader
@@ -53,6 +51,17 @@ public final class Persistence {
    * the loss of power. */
 
   private Persistence() {}
+
+  /**
+   * Holds the logger, so that a dump or load that logs nothing does not start the program's
+   * logging back-end: the first call of SLF4J binds and configures it, which with a back-end such
+   * as Log4j 2 takes longer than writing hundreds of megabytes.
+   */
+  private static final class Log {
+    static final Logger LOG = LoggerFactory.getLogger(Persistence.class);
+
+    private Log() {}
+  }
 
   /** Returns whether {@code uri} names a local file ({@code file:} scheme or no scheme). */
   public static boolean isLocal(URI uri) {
@@ -110,7 +119,7 @@ public final class Persistence {
         try {
           Files.deleteIfExists(tmp);
         } catch (IOException e) {
-          LOG.warn("Could not delete the temporary file {}: {}", tmp, e.toString());
+          Log.LOG.warn("Could not delete the temporary file {}: {}", tmp, e.toString());
         }
       }
     }
@@ -301,7 +310,7 @@ public final class Persistence {
 
   private static void warnMmap(LoadOptions options, String name, String why) {
     if (options.mmapMode() != MmapMode.NONE) {
-      LOG.warn(
+      Log.LOG.warn(
           "mmapMode {} ignored for {}: {}; it is read into memory.", options.mmapMode(), name, why);
     }
   }
@@ -311,7 +320,15 @@ public final class Persistence {
   }
 
   static String temporaryName(String fileName) {
-    return "." + fileName + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp";
+    // A StringBuilder, not "+": the first string concatenation a JVM links through
+    // invokedynamic spins method handle classes, a cost the first dump should not pay.
+    return new StringBuilder(fileName.length() + 22)
+        .append('.')
+        .append(fileName)
+        .append('.')
+        .append(Long.toHexString(ThreadLocalRandom.current().nextLong()))
+        .append(".tmp")
+        .toString();
   }
 
   private static ByteBuffer header(Compression compression) {
