@@ -43,6 +43,9 @@ final class WorkerCommand {
     cmd.add("-Xlog:disable");
     cmd.add("-Xlog:all=warning:stderr");
     cmd.add("-Xshare:auto");
+    // SLF4J's own notices (such as "No SLF4J providers were found") were already printed once by
+    // the parent, which has the same class path; every worker repeating them is noise.
+    cmd.add("-Dslf4j.internal.verbosity=ERROR");
     String heap = System.getProperty(HEAP);
     if (heap != null && !heap.isBlank()) {
       String h = heap.trim();
