@@ -92,6 +92,12 @@ public final class KryoSerialization implements Serializer {
       clean = true;
       return value;
     } catch (RuntimeException e) {
+      for (Throwable t = e; t != null; t = t.getCause()) {
+        if (t instanceof StackOverflowError overflow) {
+          throw new SerializationException(
+              "Could not read a value: reading it" + Refusal.overflow(""), overflow);
+        }
+      }
       throw new SerializationException(
           "Could not read a value with Kryo: "
               + e.getMessage()

@@ -52,6 +52,14 @@ final class BatchRunner extends AbstractFunction1<Iterator<byte[]>, byte[]>
       Object value = ser.fromBytes(payload, Serializer.contextLoader());
       batch = resolve((TaskBatch) value);
     } catch (RuntimeException | LinkageError e) {
+      if (e instanceof SerializationException && e.getCause() instanceof StackOverflowError) {
+        // The classes are there: the value is too deep for this thread's stack.
+        return ResultCodec.encodeFailure(
+            0,
+            new SerializationException(
+                "Executor " + executorId() + " could not read a task batch: " + e.getMessage(), e),
+            ser);
+      }
       return unreadable(e, ser);
     }
     return ResultCodec.encode(batch.run(), ser);
