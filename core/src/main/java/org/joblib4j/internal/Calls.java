@@ -90,6 +90,12 @@ public final class Calls {
     String named = effective.backend();
     String name = named != null ? named : prefer == Prefer.PROCESSES ? "processes" : DEFAULT_BACKEND;
     Integer nJobs = effective.nJobs();
+    if (nJobs == null && named != null && explicit.backend() == null) {
+      // joblib's parallel_backend(name) defaults to n_jobs=-1: a backend named from outside the
+      // call (a scope, a property, the environment) without a number of jobs uses all of its
+      // workers, so one property moves library code to every core or the whole cluster.
+      nJobs = -1;
+    }
     if (nJobs != null && nJobs == 1 && explicit.backend() == null) {
       // One job runs in the calling thread whatever the backend (joblib's sequential path), so a
       // configured backend need not be on this class path, as in a worker or an executor.

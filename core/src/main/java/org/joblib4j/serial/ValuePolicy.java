@@ -62,7 +62,6 @@ import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.Spliterator;
 import java.util.Stack;
-import java.util.TimeZone;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
@@ -136,6 +135,12 @@ final class ValuePolicy {
   /** JDK classes whose Kryo default (Kryo's own or the project's) is faithful. */
   private static final Set<Class<?>> KRYO_CLASSES = new HashSet<>();
 
+  /**
+   * The JDK's TimeZone class, by name: getting an instance to ask reads the time-zone database, a
+   * cost the first dump of a JVM should not pay.
+   */
+  private static final String ZONE_INFO = "sun.util.calendar.ZoneInfo";
+
   /** JDK types whose subclasses in the JDK all take the Kryo default registered for the type. */
   private static final List<Class<?>> KRYO_TYPES =
       List.of(
@@ -183,7 +188,6 @@ final class ValuePolicy {
         File.class,
         BitSet.class,
         GregorianCalendar.class,
-        TimeZone.getTimeZone("UTC").getClass(),
         PriorityQueue.class,
         TreeSet.class,
         TreeMap.class,
@@ -268,7 +272,7 @@ final class ValuePolicy {
     if (Throwable.class.isAssignableFrom(type)) {
       return Verdict.JAVA;
     }
-    if (KRYO_CLASSES.contains(type)) {
+    if (KRYO_CLASSES.contains(type) || type.getName().equals(ZONE_INFO)) {
       return Verdict.KRYO;
     }
     for (Class<?> t : KRYO_TYPES) {

@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.joblib4j.Delayed.delayed;
 
+import java.util.HashSet;
 import java.util.List;
 import java.util.stream.IntStream;
+import org.joblib4j.Joblib;
 import org.joblib4j.Parallel;
 import org.joblib4j.ParallelConfig;
 import org.joblib4j.Prefer;
@@ -20,7 +22,8 @@ class BackendSelectionTest {
   }
 
   private static List<Long> pidsOf(Parallel parallel) {
-    return parallel.batchSize(1)
+    return parallel
+        .batchSize(1)
         .run(IntStream.range(0, 6).mapToObj(i -> delayed(BackendSelectionTest::pid, i)));
   }
 
@@ -68,5 +71,41 @@ class BackendSelectionTest {
   void systemProperty_namesProcesses_libraryCodeRunsInWorkers() {
     System.setProperty("joblib4j.backend", "multiprocessing");
     assertThat(pidsOf(new Parallel().nJobs(2))).doesNotContain(SELF);
+  }
+
+  static long slowPid(int ignored) {
+    try {
+      Thread.sleep(300);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return ProcessHandle.current().pid();
+  }
+
+  private static List<Long> slowPidsOf(Parallel parallel) {
+    return parallel
+        .batchSize(1)
+        .run(
+            IntStream.range(0, 4 * Joblib.cpuCount())
+                .mapToObj(i -> delayed(BackendSelectionTest::slowPid, i)));
+  }
+
+  @Test
+  void systemPropertyAlone_namesProcesses_libraryCodeUsesEveryWorker() {
+    System.setProperty("joblib4j.backend", "processes");
+    // Library code that sets nothing: joblib's parallel_backend(name) default of n_jobs=-1.
+    assertThat(new HashSet<>(slowPidsOf(new Parallel())))
+        .hasSize(Joblib.cpuCount())
+        .doesNotContain(SELF);
+  }
+
+  @Test
+  void scopeNamingBackendWithoutNJobs_usesEveryWorker_whileNothingSetStaysInTheCallingThread() {
+    assertThat(pidsOf(new Parallel())).containsOnly(SELF);
+    try (ParallelConfig.Scope s = ParallelConfig.backend("processes").enter()) {
+      assertThat(new HashSet<>(slowPidsOf(new Parallel())))
+          .hasSize(Joblib.cpuCount())
+          .doesNotContain(SELF);
+    }
   }
 }
