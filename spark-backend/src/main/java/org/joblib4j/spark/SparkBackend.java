@@ -87,6 +87,7 @@ final class SparkBackend implements ParallelBackend {
 
   // The current call; guarded by lock.
   private String tag;
+  private List<String> callerTags = List.of();
   private String callName = "Parallel";
   private String function = "?";
   private boolean cancelled;
@@ -213,7 +214,12 @@ final class SparkBackend implements ParallelBackend {
 
   @Override
   public void startCall(CallInfo call) {
+    // Called on the caller's thread: its job tags (Spark keeps them per thread) go on every job
+    // of the call beside joblib4j's own, so cancelJobsWithTag(userTag) reaches them too.
+    List<String> userTags =
+        new ArrayList<>(scala.jdk.javaapi.CollectionConverters.asJava(sc.getJobTags()));
     synchronized (lock) {
+      callerTags = userTags;
       tag = newTag();
       callName = call.name();
       function = call.function();
@@ -343,7 +349,11 @@ final class SparkBackend implements ParallelBackend {
     }
     JavaRDD<byte[]> rdd = jsc.parallelize(payloads, payloads.size());
     rdd.setName("joblib4j " + callName + " " + function);
+    // This is the backend's own thread: its tags are the caller's plus the call's.
     sc.clearJobTags();
+    for (String t : callerTags) {
+      sc.addJobTag(t);
+    }
     sc.addJobTag(tag);
     sc.setInterruptOnCancel(true);
     sc.setJobDescription(

@@ -11,8 +11,6 @@ import org.apache.spark.SparkContext;
 import org.apache.spark.SparkContext$;
 import org.joblib4j.JoblibException;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import scala.Option;
 
 /**
@@ -31,16 +29,16 @@ import scala.Option;
  * (JavaModuleOptions); a program started with a plain java command has none of them. Before it
  * creates a context (never for an active one, which spark-submit or the program configured), get()
  * asks the JVM (Module.isOpen, towards Spark's module) which of the packages below are not open.
- * If some that a job cannot run without are closed, it fails at once with the options to add, so
- * that Spark never starts and logs its stack traces; if only some it can do without are closed, it
- * logs one warning line naming them, once per JVM, after the context has started (so that Spark
- * has set up logging), and goes on. The warning is about joblib4j's Kryo, so it is left out
- * when -Djoblib4j.serializer=java is set.
+ * If some that a job cannot run without are closed (only Spark's KryoSerializer needs any), it
+ * fails at once with the options to add, so that Spark never starts and logs its stack traces.
+ *
+ * Safe defaults. A context made here is the program's private engine, not a service: on a local
+ * master its driver binds to 127.0.0.1 and its UI is off (Spark's defaults are every interface and
+ * an unauthenticated UI with kill links on port 4040), unless the program's configuration says
+ * otherwise.
  * </pre>
  */
 final class SparkContexts {
-  private static final Logger log = LoggerFactory.getLogger(SparkContexts.class);
-
   /** The system property that overrides the embedded default master {@code local[*]}. */
   static final String MASTER_PROPERTY = "joblib4j.spark.master";
 
@@ -66,7 +64,6 @@ final class SparkContexts {
   private static final Pattern NOT_OPENED =
       Pattern.compile("module (\\S+) does not \"opens ([\\w.$]+)\"");
 
-  private static boolean warned;
 
   private SparkContexts() {}
 
@@ -84,23 +81,10 @@ final class SparkContexts {
     if (!conf.contains("spark.app.name")) {
       conf.setAppName("joblib4j");
     }
-    List<String> unused = checkModuleOptions(conf);
+    failWithoutKryoSerializerOptions(conf);
+    safeDefaults(conf);
     try {
-      SparkContext sc = SparkContext.getOrCreate(conf);
-      // Logged once Spark has set up logging: before that, a program with no logging
-      // configuration of its own drops warnings.
-      if (!unused.isEmpty() && !warned) {
-        warned = true;
-        log.warn(
-            "Started a SparkContext on master {} in a JVM started without {}, which spark-submit"
-                + " passes to Spark on Java 17 and later; tasks still run, and Kryo reads lambdas"
-                + " back through its fallback. Add {} to the java command line to run as under"
-                + " spark-submit.",
-            sc.master(),
-            String.join(" ", unused),
-            unused.size() == 1 ? "it" : "them");
-      }
-      return sc;
+      return SparkContext.getOrCreate(conf);
     } catch (RuntimeException | LinkageError e) {
       throw new JoblibException(
           String.format(
@@ -116,10 +100,10 @@ final class SparkContexts {
   }
 
   /**
-   * Fails, as the design note says, when {@code conf} needs a package that is not open; returns
-   * the options of the packages to warn about.
+   * Fails, as the design note says, when {@code conf} asks for Spark's KryoSerializer and a
+   * package it needs is not open.
    */
-  private static List<String> checkModuleOptions(SparkConf conf) {
+  private static void failWithoutKryoSerializerOptions(SparkConf conf) {
     String serializer = conf.get("spark.serializer", "");
     if (serializer.equals(KRYO_SERIALIZER)) {
       List<String> missing = missingOptions(NEEDED_BY_KRYO_SERIALIZER);
@@ -136,7 +120,19 @@ final class SparkContexts {
                 String.join(" ", missing)));
       }
     }
-    return List.of();
+  }
+
+  /**
+   * Makes a context that joblib4j starts itself private to this machine: on a local master the
+   * driver binds to 127.0.0.1 (Spark's default is every interface), and the web UI, which has
+   * kill links and no authentication, is off. Settings the program or spark-defaults gives win.
+   */
+  static void safeDefaults(SparkConf conf) {
+    if (conf.get("spark.master", "").startsWith("local")) {
+      conf.setIfMissing("spark.driver.bindAddress", "127.0.0.1");
+      conf.setIfMissing("spark.driver.host", "127.0.0.1");
+    }
+    conf.setIfMissing("spark.ui.enabled", "false");
   }
 
   /** Returns the {@code --add-opens} option of each of {@code packages} not open to Spark. */

@@ -61,8 +61,35 @@ class ModuleOptionsTest {
     assertThat(out).noneMatch(l -> l.contains("--add-opens")).noneMatch(l -> l.startsWith("\tat "));
   }
 
+  @Test
+  void run_embeddedContextOfAPlainProgram_listensOnLoopbackOnlyAndHasNoUi() throws Exception {
+    List<String> out = runDriver(List.of(), false, "sockets");
+
+    assertThat(out).contains("RESULT [0, 1, 4, 9, 16, 25]", "DONE", "UI None");
+    List<String> listening =
+        out.stream().filter(l -> l.startsWith("LISTEN ")).map(l -> l.substring(7)).toList();
+    assertThat(listening).as("the driver's RPC server listens").isNotEmpty();
+    // /proc/net/tcp: 0100007F is 127.0.0.1; tcp6 writes ::1 and ::ffff:127.0.0.1 as below.
+    assertThat(listening)
+        .allMatch(
+            a ->
+                a.startsWith("0100007F:")
+                    || a.startsWith("00000000000000000000000001000000:")
+                    || a.startsWith("0000000000000000FFFF00000100007F:"),
+            "a loopback address");
+  }
+
   /** Runs {@link PlainJavaDriver} with the test class path and no module options. */
   private List<String> runDriver(List<String> properties, String... args)
+      throws IOException, InterruptedException {
+    return runDriver(properties, true, args);
+  }
+
+  /**
+   * Runs {@link PlainJavaDriver} with the test class path and no module options; with {@code
+   * loopbackSettings}, the UI off and the driver on 127.0.0.1 whatever joblib4j's defaults are.
+   */
+  private List<String> runDriver(List<String> properties, boolean loopbackSettings, String... args)
       throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -71,8 +98,10 @@ class ModuleOptionsTest {
     cmd.add("-Xmx512m");
     cmd.add("-XX:TieredStopAtLevel=1");
     cmd.add("-Djoblib4j.spark.master=local[2]");
-    cmd.add("-Dspark.ui.enabled=false");
-    cmd.add("-Dspark.driver.host=127.0.0.1");
+    if (loopbackSettings) {
+      cmd.add("-Dspark.ui.enabled=false");
+      cmd.add("-Dspark.driver.host=127.0.0.1");
+    }
     cmd.addAll(properties);
     cmd.add(PlainJavaDriver.class.getName());
     cmd.addAll(Arrays.asList(args));
@@ -80,7 +109,11 @@ class ModuleOptionsTest {
     // Options the java launcher would read from the environment.
     pb.environment().remove("JDK_JAVA_OPTIONS");
     pb.environment().remove("JAVA_TOOL_OPTIONS");
-    pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+    if (loopbackSettings) {
+      pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+    } else {
+      pb.environment().remove("SPARK_LOCAL_IP");
+    }
     Path log = dir.resolve("driver.log");
     pb.redirectErrorStream(true);
     pb.redirectOutput(log.toFile());

@@ -30,9 +30,9 @@ import org.apache.spark.storage.BroadcastBlockId;
 import org.joblib4j.Joblib;
 import org.joblib4j.Parallel;
 import org.joblib4j.ParallelConfig;
+import org.joblib4j.SerializationException;
 import org.joblib4j.Task;
 import org.joblib4j.TaskFailedException;
-import org.joblib4j.SerializationException;
 import org.joblib4j.spi.BackendOptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -297,6 +297,59 @@ class SparkBackendTest {
   }
 
   @Test
+  void run_callerHasAJobTag_jobsCarryItBesideJoblib4js_andCancelJobsWithItStopsTheCall()
+      throws Exception {
+    JOBS.clear();
+    java.util.concurrent.atomic.AtomicReference<Throwable> failure =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    java.util.concurrent.atomic.AtomicReference<List<String>> tagsAfter =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    Thread caller =
+        new Thread(
+            () -> {
+              sc.addJobTag("team-a");
+              try {
+                new Parallel()
+                    .backend("spark")
+                    .nJobs(2)
+                    .batchSize(1)
+                    .run(
+                        IntStream.range(1, 5)
+                            .mapToObj(i -> delayed(SparkBackendTest::quickThenSleep, i)));
+              } catch (RuntimeException e) {
+                failure.set(e);
+              } finally {
+                tagsAfter.set(new ArrayList<>(CollectionConverters.asJava(sc.getJobTags())));
+                sc.removeJobTag("team-a");
+              }
+            });
+    caller.start();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (JOBS.stream().noneMatch(p -> tags(p).contains("team-a"))
+        && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertThat(JOBS)
+        .anySatisfy(
+            p -> assertThat(tags(p)).contains("team-a").anyMatch(t -> t.startsWith("joblib4j")));
+
+    long cancelled = System.nanoTime();
+    sc.cancelJobsWithTag("team-a");
+    caller.join(TimeUnit.SECONDS.toMillis(30));
+
+    assertThat(caller.isAlive()).isFalse();
+    assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - cancelled)).isLessThan(20);
+    assertThat(failure.get()).isNotNull();
+    assertThat(tagsAfter.get()).containsExactly("team-a");
+    awaitNoActiveJobs();
+  }
+
+  private static List<String> tags(Properties jobProperties) {
+    String t = jobProperties.getProperty("spark.job.tags");
+    return t == null ? List.of() : List.of(t.split(","));
+  }
+
+  @Test
   void run_insideSparkTask_nestedCallRunsOnThreadsBoundedByTaskCpus() {
     List<String> inner =
         new Parallel()
@@ -460,8 +513,8 @@ class SparkBackendTest {
   }
 
   /**
-   * Waits, at most 15 s, for a task to see its interrupt: Spark reports a cancelled job inactive
-   * at once, while the executor interrupts the task's thread a moment later.
+   * Waits, at most 15 s, for a task to see its interrupt: Spark reports a cancelled job inactive at
+   * once, while the executor interrupts the task's thread a moment later.
    */
   private static void awaitInterrupted() throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
