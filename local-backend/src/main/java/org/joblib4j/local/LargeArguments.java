@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.lang.ref.WeakReference;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
@@ -38,7 +39,8 @@ import org.jspecify.annotations.Nullable;
  * Other arguments are judged only when a serialized batch exceeds maxNbytes: then each argument
  * of the batch not judged before is serialized alone, and the large ones are spilled. Decisions
  * are kept for the call, so no argument is serialized twice to be measured; they are keyed weakly,
- * so they never keep an argument alive. The folder (mode 0700, files 0600) is made on the first
+ * so they never keep an argument alive. The folder (mode 0700, files 0600, its name carrying this
+ * JVM's pid, so that a later JVM can remove it if this one is killed) is made on the first
  * spill and deleted by close, which endCall runs however the call ends; a shutdown hook deletes
  * what a killed call left.
  * </pre>
@@ -53,6 +55,13 @@ final class LargeArguments implements AutoCloseable {
   static final AtomicLong BYTES_WRITTEN = new AtomicLong();
 
   private static final Set<Path> LIVE_FOLDERS = ConcurrentHashMap.newKeySet();
+
+  /** The start of the name of every call's folder, followed by the owner's pid and a dash. */
+  static final String PREFIX = "joblib4j-processes-";
+
+  /** The base folders swept for orphans in this JVM. */
+  private static final Set<Path> SWEPT = ConcurrentHashMap.newKeySet();
+
   private static final Object SMALL = new Object();
 
   private final @Nullable Path base;
@@ -162,16 +171,54 @@ final class LargeArguments implements AutoCloseable {
   private Path makeFolder() throws IOException {
     Path b = baseFolder();
     Files.createDirectories(b);
+    removeOrphans(b);
+    String prefix = PREFIX + ProcessHandle.current().pid() + "-";
     Path dir =
         posix()
             ? Files.createTempDirectory(
                 b,
-                "joblib4j-processes-",
+                prefix,
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")))
-            : Files.createTempDirectory(b, "joblib4j-processes-");
+            : Files.createTempDirectory(b, prefix);
     folder = dir;
     LIVE_FOLDERS.add(dir);
     return dir;
+  }
+
+  /**
+   * Deletes the folders in {@code base} that calls of processes no longer running left behind (a
+   * parent killed with kill -9 runs no shutdown hook): each folder's name carries its owner's
+   * process id. Once per base folder and JVM. Folders of other users, or that cannot be deleted,
+   * are left alone.
+   */
+  static void removeOrphans(Path base) {
+    if (!SWEPT.add(base.toAbsolutePath())) {
+      return;
+    }
+    try (Stream<Path> entries = Files.list(base)) {
+      for (Path dir : (Iterable<Path>) entries::iterator) {
+        String name = dir.getFileName().toString();
+        if (!name.startsWith(PREFIX) || !Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+          continue;
+        }
+        int dash = name.indexOf('-', PREFIX.length());
+        if (dash < 0) {
+          continue;
+        }
+        long pid;
+        try {
+          pid = Long.parseLong(name.substring(PREFIX.length(), dash));
+        } catch (NumberFormatException e) {
+          continue;
+        }
+        if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+          continue;
+        }
+        deleteQuietly(dir);
+      }
+    } catch (IOException | UncheckedIOException e) {
+      // Only housekeeping: a folder that cannot be listed is not this call's problem.
+    }
   }
 
   private Path baseFolder() {
@@ -242,6 +289,17 @@ final class LargeArguments implements AutoCloseable {
       delete(dir);
     }
     LIVE_FOLDERS.clear();
+  }
+
+  private static void deleteQuietly(Path dir) {
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path f : (Iterable<Path>) files::iterator) {
+        Files.deleteIfExists(f);
+      }
+      Files.deleteIfExists(dir);
+    } catch (IOException | UncheckedIOException e) {
+      // Another user's folder, or one that is going away: not this JVM's to clean.
+    }
   }
 
   private static void delete(Path dir) {

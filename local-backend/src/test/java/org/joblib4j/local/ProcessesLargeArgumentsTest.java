@@ -160,8 +160,8 @@ class ProcessesLargeArgumentsTest {
                     .mapToObj(
                         i -> delayed(ProcessesLargeArgumentsTest::bufferView, small, i * 10)));
 
-    assertThat(out).containsExactly("true false 0.0", "true false 10.0", "true false 20.0",
-        "true false 30.0");
+    assertThat(out)
+        .containsExactly("true false 0.0", "true false 10.0", "true false 20.0", "true false 30.0");
     assertThat(LargeArguments.FILES_WRITTEN.get() - files).isZero();
   }
 
@@ -223,6 +223,27 @@ class ProcessesLargeArgumentsTest {
 
     assertThat(modes).containsExactly("rwx------ 200000");
     assertThat(temp).isEmptyDirectory();
+  }
+
+  @Test
+  void run_largeArgument_removesFoldersLeftByKilledOwners_andKeepsLiveOnes() throws Exception {
+    Process owner = new ProcessBuilder("sleep", "60").start();
+    long dead = owner.pid();
+    owner.destroyForcibly().waitFor(); // kill -9: no shutdown hook of the owner ran
+    Path orphan = Files.createDirectory(temp.resolve("joblib4j-processes-" + dead + "-123"));
+    Files.writeString(orphan.resolve("arg-1.bin"), "left by a killed parent");
+    long alive = ProcessHandle.current().parent().orElseThrow().pid();
+    Path live = Files.createDirectory(temp.resolve("joblib4j-processes-" + alive + "-456"));
+    Path other = Files.createDirectory(temp.resolve("not-joblib4j-" + dead));
+
+    List<Double> sums =
+        processes()
+            .run(Stream.of(delayed(ProcessesLargeArgumentsTest::sum, new double[200_000], 0)));
+
+    assertThat(sums).containsExactly(0.0);
+    assertThat(orphan).doesNotExist();
+    assertThat(live).isDirectory();
+    assertThat(other).isDirectory();
   }
 
   @Test
