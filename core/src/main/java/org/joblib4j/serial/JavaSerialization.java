@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
-import java.io.ObjectStreamClass;
 import java.io.OutputStream;
 import org.joblib4j.SerializationException;
 import org.joblib4j.spi.Serializer;
@@ -33,35 +32,18 @@ public final class JavaSerialization implements Serializer {
     } catch (IOException | RuntimeException e) {
       throw Refusal.explain(value, root, e, true);
     } catch (StackOverflowError e) {
-      throw new SerializationException(
-          "Cannot serialize "
-              + (value == null ? "null" : value.getClass().getName())
-              + " at "
-              + root
-              + ": writing it"
-              + Refusal.overflow(""),
-          e);
+      throw Refusal.overflowed(value, root, e);
     }
   }
 
   @Override
   public @Nullable Object read(InputStream in, ClassLoader loader) {
     try {
-      ObjectInputStream ois =
-          new ObjectInputStream(in) {
-            @Override
-            protected Class<?> resolveClass(ObjectStreamClass desc)
-                throws IOException, ClassNotFoundException {
-              try {
-                return Class.forName(desc.getName(), false, loader);
-              } catch (ClassNotFoundException e) {
-                return super.resolveClass(desc);
-              }
-            }
-          };
+      ObjectInputStream ois = JavaSerializer.stream(in, loader);
       return ois.readObject();
     } catch (StackOverflowError e) {
-      throw new SerializationException("Could not read a value: reading it" + Refusal.overflow(""), e);
+      throw new SerializationException(
+          "Could not read a value: reading it" + Refusal.overflow(""), e);
     } catch (IOException | ClassNotFoundException e) {
       throw new SerializationException(
           "Could not read a value with Java serialization: "

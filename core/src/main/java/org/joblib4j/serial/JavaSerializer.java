@@ -8,6 +8,7 @@ import com.esotericsoftware.kryo.kryo5.io.Output;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.NotSerializableException;
 import java.io.ObjectInputFilter;
 import java.io.ObjectInputStream;
@@ -54,22 +55,26 @@ final class JavaSerializer extends Serializer<Object> {
     return readBytes(kryo, input.readBytes(n), type);
   }
 
+  /** Returns an object stream over {@code in} that resolves classes with {@code loader} first. */
+  static ObjectInputStream stream(InputStream in, ClassLoader loader) throws IOException {
+    return new ObjectInputStream(in) {
+      @Override
+      protected Class<?> resolveClass(ObjectStreamClass desc)
+          throws IOException, ClassNotFoundException {
+        try {
+          return Class.forName(desc.getName(), false, loader);
+        } catch (ClassNotFoundException e) {
+          return super.resolveClass(desc);
+        }
+      }
+    };
+  }
+
   /** Reads the Java serialization in {@code bytes}, with {@code kryo}'s loader and filter. */
   Object readBytes(Kryo kryo, byte[] bytes, Class<?> type) {
     ClassLoader loader = kryo.getClassLoader();
     JoblibKryo filtering = kryo instanceof JoblibKryo j && j.filtersClasses() ? j : null;
-    try (ObjectInputStream ois =
-        new ObjectInputStream(new ByteArrayInputStream(bytes)) {
-          @Override
-          protected Class<?> resolveClass(ObjectStreamClass desc)
-              throws IOException, ClassNotFoundException {
-            try {
-              return Class.forName(desc.getName(), false, loader);
-            } catch (ClassNotFoundException e) {
-              return super.resolveClass(desc);
-            }
-          }
-        }) {
+    try (ObjectInputStream ois = stream(new ByteArrayInputStream(bytes), loader)) {
       if (filtering != null) {
         ois.setObjectInputFilter(
             info -> {

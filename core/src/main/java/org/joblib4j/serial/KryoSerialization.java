@@ -55,23 +55,16 @@ public final class KryoSerialization implements Serializer {
     } catch (RuntimeException e) {
       throw Refusal.explain(value, root, e, false);
     } catch (StackOverflowError e) {
-      throw new SerializationException(
-          "Cannot serialize "
-              + (value == null ? "null" : value.getClass().getName())
-              + " at "
-              + root
-              + ": writing it"
-              + Refusal.overflow(""),
-          e);
+      throw Refusal.overflowed(value, root, e);
     } finally {
       release(kryo, clean);
     }
   }
 
   /**
-   * Returns {@code kryo} to the pool after a complete write or read; after a failure it is
-   * dropped, as a stream that ended in the middle of a value leaves state behind (such as the
-   * generic types of the fields it was in) that would garble the next value.
+   * Returns {@code kryo} to the pool after a complete write or read; after a failure it is dropped,
+   * as a stream that ended in the middle of a value leaves state behind (such as the generic types
+   * of the fields it was in) that would garble the next value.
    */
   private void release(Kryo kryo, boolean clean) {
     if (clean) {
@@ -104,7 +97,8 @@ public final class KryoSerialization implements Serializer {
               + ". Check that the reading JVM has the same classes on its class path.",
           e);
     } catch (StackOverflowError e) {
-      throw new SerializationException("Could not read a value: reading it" + Refusal.overflow(""), e);
+      throw new SerializationException(
+          "Could not read a value: reading it" + Refusal.overflow(""), e);
     } finally {
       kryo.setClassLoader(previous);
       release(kryo, clean);

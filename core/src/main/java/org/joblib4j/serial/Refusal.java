@@ -45,6 +45,13 @@ final class Refusal {
         + " the thread stack size (-Xss; spark.executor.extraJavaOptions on Spark).";
   }
 
+  /** Returns the refusal of a write of {@code value} that overflowed the stack. */
+  static SerializationException overflowed(
+      @Nullable Object value, String root, StackOverflowError e) {
+    return new SerializationException(
+        "Cannot serialize " + className(value) + " at " + root + ": writing it" + overflow(""), e);
+  }
+
   /** Thrown inside Kryo when the policy refuses a class or a Java-serialized part fails. */
   static final class Refused extends KryoException {
     private static final long serialVersionUID = 1L;
