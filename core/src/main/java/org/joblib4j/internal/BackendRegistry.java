@@ -16,7 +16,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.joblib4j.spi.BackendFactory;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Finds backend factories by name: those registered in code, then those {@link ServiceLoader}
@@ -25,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * provider that failed to load. This class is thread-safe.
  */
 public final class BackendRegistry {
-  private static final Logger log = LoggerFactory.getLogger(BackendRegistry.class);
+  private static final Logger log = Logs.get(BackendRegistry.class);
   private static final String SERVICES =
       "META-INF/services/" + BackendFactory.class.getName();
 

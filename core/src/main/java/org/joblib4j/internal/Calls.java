@@ -15,14 +15,13 @@ import org.joblib4j.spi.Capability;
 import org.joblib4j.spi.ParallelBackend;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /** Turns resolved settings into a backend and a running call. */
 public final class Calls {
   /** The backend used when none is named: threads, as the JVM has no GIL. */
   public static final String DEFAULT_BACKEND = "threading";
 
-  private static final Logger log = LoggerFactory.getLogger(Calls.class);
+  private static final Logger log = Logs.get(Calls.class);
 
   private Calls() {}
 

@@ -27,7 +27,6 @@ import org.joblib4j.spi.ParallelBackend.CallInfo;
 import org.joblib4j.spi.TaskBatch;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Runs one {@code Parallel} call on a backend and yields its results, in input order or in
@@ -66,7 +65,7 @@ import org.slf4j.LoggerFactory;
  * <p>Not thread-safe: confined to the consumer's thread.
  */
 public final class Dispatcher<R> implements ResultIterator<R> {
-  private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
+  private static final Logger log = Logs.get(Dispatcher.class);
 
   private final @Nullable Iterator<? extends Task<?>> source;
   private final ParallelBackend backend;

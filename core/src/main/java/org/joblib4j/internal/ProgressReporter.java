@@ -16,7 +16,7 @@ import org.slf4j.helpers.NOPLoggerFactory;
  * no SLF4J provider, so {@code verbose} is never silently lost. Confined to the dispatcher thread.
  */
 public final class ProgressReporter {
-  private static final Logger log = LoggerFactory.getLogger("org.joblib4j.Parallel");
+  private static final Logger log = Logs.get("org.joblib4j.Parallel");
 
   private final String call;
   private final int verbose;

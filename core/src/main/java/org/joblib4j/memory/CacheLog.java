@@ -2,6 +2,7 @@ package org.joblib4j.memory;
 
 import java.io.PrintStream;
 import org.joblib4j.internal.Checks;
+import org.joblib4j.internal.Logs;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.ILoggerFactory;
 import org.slf4j.Logger;
@@ -14,7 +15,7 @@ import org.slf4j.helpers.NOPLoggerFactory;
  * neither {@code verbose} output nor a warning is silently lost.
  */
 final class CacheLog {
-  private static final Logger log = LoggerFactory.getLogger("org.joblib4j.Memory");
+  private static final Logger log = Logs.get("org.joblib4j.Memory");
   private static final String SEPARATOR = "_".repeat(80);
 
   private CacheLog() {}

@@ -28,11 +28,11 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.joblib4j.CorruptFileException;
 import org.joblib4j.MmapMode;
 import org.joblib4j.SerializationException;
+import org.joblib4j.internal.Logs;
 import org.joblib4j.serial.JoblibKryo;
 import org.joblib4j.spi.Serializer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Writes and reads joblib4j files; the implementation behind {@link org.joblib4j.Joblib#dump} and
@@ -58,7 +58,7 @@ public final class Persistence {
    * as Log4j 2 takes longer than writing hundreds of megabytes.
    */
   private static final class Log {
-    static final Logger LOG = LoggerFactory.getLogger(Persistence.class);
+    static final Logger LOG = Logs.get(Persistence.class);
 
     private Log() {}
   }
