@@ -86,6 +86,7 @@ final class PersistKryo {
   static Kryo obtain(Session session) {
     Kryo kryo = POOL.obtain();
     kryo.getContext().put(SESSION, session);
+    ((FilteringKryo) kryo).session = session;
     return kryo;
   }
 
@@ -96,6 +97,7 @@ final class PersistKryo {
    */
   static void release(Kryo kryo, boolean clean) {
     kryo.getContext().remove(SESSION);
+    ((FilteringKryo) kryo).session = null;
     if (clean) {
       kryo.reset();
       POOL.free(kryo);
@@ -196,17 +198,20 @@ final class PersistKryo {
 
   /** joblib4j's Kryo, asking the session's class filter about every class a file names. */
   static final class FilteringKryo extends JoblibKryo {
+    /** The dump or load this instance serves, or null between them. */
+    @Nullable Session session;
+
     @Override
     protected boolean filtersClasses() {
-      Object s = getContext().get(SESSION);
-      return s != null && ((Session) s).reader != null && ((Session) s).filter != null;
+      Session s = session;
+      return s != null && s.reader != null && s.filter != null;
     }
 
     @Override
     protected void checkClass(Class<?> type) {
-      Object s = getContext().get(SESSION);
+      Session s = session;
       if (s != null) {
-        check((Session) s, type);
+        check(s, type);
       }
     }
   }

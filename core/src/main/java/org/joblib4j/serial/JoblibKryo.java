@@ -65,6 +65,9 @@ public class JoblibKryo extends Kryo {
   @Override
   @SuppressWarnings("rawtypes")
   public Serializer getDefaultSerializer(Class type) {
+    if (filtersClasses()) {
+      checkClass(type);
+    }
     List<Class<?>> own = ownDefaults;
     if (own != null) {
       for (Class<?> t : own) {
@@ -118,6 +121,47 @@ public class JoblibKryo extends Kryo {
       checkClass(r.getType());
     }
     return r;
+  }
+
+  /*
+   * A field whose declared type is final (a record, an enum, a final class) is read without its
+   * class in the stream, so readClass never sees it: these four are where such values are read,
+   * and building a serializer (which for an enum initialises the class) is where a new type is
+   * met first. Both check the class before anything of it is made.
+   */
+
+  @Override
+  public <T> T readObject(Input input, Class<T> type) {
+    if (filtersClasses()) {
+      checkClass(type);
+    }
+    return super.readObject(input, type);
+  }
+
+  @Override
+  @SuppressWarnings("rawtypes")
+  public <T> T readObject(Input input, Class<T> type, Serializer serializer) {
+    if (filtersClasses()) {
+      checkClass(type);
+    }
+    return super.readObject(input, type, serializer);
+  }
+
+  @Override
+  public <T> @Nullable T readObjectOrNull(Input input, Class<T> type) {
+    if (filtersClasses()) {
+      checkClass(type);
+    }
+    return super.readObjectOrNull(input, type);
+  }
+
+  @Override
+  @SuppressWarnings("rawtypes")
+  public <T> @Nullable T readObjectOrNull(Input input, Class<T> type, Serializer serializer) {
+    if (filtersClasses()) {
+      checkClass(type);
+    }
+    return super.readObjectOrNull(input, type, serializer);
   }
 
   @Override

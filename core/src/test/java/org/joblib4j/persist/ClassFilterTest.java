@@ -67,6 +67,38 @@ class ClassFilterTest {
     assertThat(CREATED.get()).isEqualTo(before);
   }
 
+  /** A record whose canonical constructor is observable. */
+  record Rec(String command) {
+    Rec {
+      CREATED.incrementAndGet();
+    }
+  }
+
+  /** An allowed class whose fields are of a record type, so the file never names the record. */
+  static final class Outer {
+    final Rec rec;
+    final Rec[] recs;
+
+    Outer(Rec rec, Rec[] recs) {
+      this.rec = rec;
+      this.recs = recs;
+    }
+  }
+
+  @Test
+  void load_recordInAFieldOfAnAllowedClass_isRefusedBeforeItsConstructorRuns() {
+    Path file = dir.resolve("outer.bin");
+    Joblib.dump(new Outer(new Rec("x"), new Rec[] {new Rec("y")}), file);
+    int before = CREATED.get();
+    assertThatThrownBy(() -> Joblib.load(file, Outer.class, LoadOptions.allow(Outer.class)))
+        .isInstanceOf(DisallowedClassException.class)
+        .hasMessageContaining(Rec.class.getName());
+    assertThat(CREATED.get()).isEqualTo(before);
+    Outer back = Joblib.load(file, Outer.class, LoadOptions.allow(Outer.class, Rec.class));
+    assertThat(back.rec.command()).isEqualTo("x");
+    assertThat(back.recs[0].command()).isEqualTo("y");
+  }
+
   @Test
   void load_rootClassOutsideAllowList_isRefused() {
     Path file = dir.resolve("root.bin");
