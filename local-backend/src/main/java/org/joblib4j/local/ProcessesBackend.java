@@ -104,7 +104,7 @@ final class ProcessesBackend implements ParallelBackend {
     out.putString(nested.backend());
     out.putInt(nested.nJobs());
     out.putInt(nested.level());
-    BatchCodec.writeTasks(out, tasks, serializer);
+    BatchCodec.writeTasks(out, tasks, batch.firstIndex(), serializer);
     return out;
   }
 

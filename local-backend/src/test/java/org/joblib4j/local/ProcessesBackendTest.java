@@ -179,6 +179,25 @@ class ProcessesBackendTest {
         .containsPattern("\\[worker \\d+\\] .{0,2}task 3 line 10 \\{\"not\": \"a frame\"}");
   }
 
+  static int size(Object collection) {
+    return ((java.util.Collection<?>) collection).size();
+  }
+
+  @Test
+  void run_argumentIsAViewOfAMap_refusedBeforeDispatchNamingTheTaskThePlaceAndTheCopy() {
+    java.util.Map<String, Integer> map = new java.util.HashMap<>(java.util.Map.of("a", 1));
+    List<Task<Integer>> tasks = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      tasks.add(delayed(ProcessesBackendTest::size, i == 3 ? map.keySet() : List.of(i)));
+    }
+
+    assertThatThrownBy(() -> processes().batchSize(1).run(tasks))
+        .isInstanceOf(SerializationException.class)
+        .hasMessageContaining("Task 3 (")
+        .hasMessageContaining("Cannot serialize java.util.HashMap$KeySet at arguments[0]: ")
+        .hasMessageContaining("Copy it into a java.util.HashSet");
+  }
+
   @Test
   void run_lambdaCapturingThread_failsBeforeDispatchNamingTheField(@TempDir Path dir) {
     Thread thread = new Thread(() -> {});

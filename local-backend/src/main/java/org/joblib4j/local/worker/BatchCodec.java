@@ -104,10 +104,22 @@ public final class BatchCodec {
    * @throws SerializationException naming the function or argument that cannot be serialized
    */
   public static void writeTasks(FrameBuffer out, List<Task<?>> tasks, Serializer serializer) {
+    writeTasks(out, tasks, 0, serializer);
+  }
+
+  /**
+   * Writes {@code tasks}, the first of which is task {@code firstIndex} of its call, to {@code
+   * out}.
+   *
+   * @throws SerializationException naming the task, and the function or argument in it, that
+   *     cannot be serialized
+   */
+  public static void writeTasks(
+      FrameBuffer out, List<Task<?>> tasks, long firstIndex, Serializer serializer) {
     try {
       write(out, tasks, serializer);
     } catch (SerializationException e) {
-      throw explain(tasks, serializer, e);
+      throw explain(tasks, firstIndex, serializer, e);
     }
   }
 
@@ -147,13 +159,16 @@ public final class BatchCodec {
    * place in the batch's shared values.
    */
   private static SerializationException explain(
-      List<Task<?>> tasks, Serializer serializer, SerializationException batchFailure) {
+      List<Task<?>> tasks,
+      long firstIndex,
+      Serializer serializer,
+      SerializationException batchFailure) {
     for (int t = 0; t < tasks.size(); t++) {
       try {
         serializer.write(tasks.get(t), "task", OutputStream.nullOutputStream());
       } catch (SerializationException e) {
         return new SerializationException(
-            "Task " + t + " of the batch (" + tasks.get(t).describe() + ") cannot be sent to a"
+            "Task " + (firstIndex + t) + " (" + tasks.get(t).describe() + ") cannot be sent to a"
                 + " worker JVM. " + e.getMessage(),
             e);
       }
