@@ -7,7 +7,6 @@ import com.esotericsoftware.kryo.kryo5.io.Output;
 import com.esotericsoftware.kryo.kryo5.serializers.DefaultSerializers;
 import java.io.File;
 import java.net.URI;
-import java.nio.file.FileSystems;
 import java.nio.file.Path;
 import java.util.AbstractMap;
 import java.util.ArrayList;
@@ -372,8 +371,8 @@ final class JdkSerializers {
   }
 
   /**
-   * A path of the default file system as its string, so a relative path stays relative; a path of
-   * another file system (a zip file's, say) as its URI.
+   * A path of the default file system as its string, so a relative path stays relative; the
+   * policy refuses paths of other file systems, which the reader may not have open.
    */
   static final class PathSerializer extends Serializer<Path> {
     PathSerializer() {
@@ -382,16 +381,12 @@ final class JdkSerializers {
 
     @Override
     public void write(Kryo kryo, Output output, Path path) {
-      boolean local = path.getFileSystem() == FileSystems.getDefault();
-      output.writeBoolean(local);
-      output.writeString(local ? path.toString() : path.toUri().toString());
+      output.writeString(path.toString());
     }
 
     @Override
     public Path read(Kryo kryo, Input input, Class<? extends Path> type) {
-      boolean local = input.readBoolean();
-      String s = input.readString();
-      return local ? Path.of(s) : Path.of(URI.create(s));
+      return Path.of(input.readString());
     }
   }
 

@@ -141,6 +141,9 @@ final class ValuePolicy {
    */
   private static final String ZONE_INFO = "sun.util.calendar.ZoneInfo";
 
+  /** The class of the default file system's paths: the only paths that travel as a string. */
+  private static final Class<?> DEFAULT_PATH = Path.of("").getClass();
+
   /** JDK types whose subclasses in the JDK all take the Kryo default registered for the type. */
   private static final List<Class<?>> KRYO_TYPES =
       List.of(
@@ -271,6 +274,12 @@ final class ValuePolicy {
   private static Verdict decideJdk(Class<?> type) {
     if (Throwable.class.isAssignableFrom(type)) {
       return Verdict.JAVA;
+    }
+    if (Path.class.isAssignableFrom(type) && type != DEFAULT_PATH) {
+      return Verdict.refused(
+          "it is a path of a file system other than the default one (a zip file's, an in-memory"
+              + " one), which the reading JVM may not have open",
+          "Pass path.toUri().toString() and open the file system inside the task");
     }
     if (KRYO_CLASSES.contains(type) || type.getName().equals(ZONE_INFO)) {
       return Verdict.KRYO;

@@ -10,7 +10,12 @@ import java.nio.DoubleBuffer;
 import java.nio.IntBuffer;
 import java.nio.LongBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import org.joblib4j.SerializationException;
 import org.joblib4j.Task;
 import org.joblib4j.internal.TaskList;
 import org.joblib4j.spi.BatchResult;
@@ -18,6 +23,7 @@ import org.joblib4j.spi.NestedConfig;
 import org.joblib4j.spi.Serializer;
 import org.joblib4j.spi.TaskBatch;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -73,8 +79,7 @@ class SerializerTest {
   @Test
   void directDoubleBuffer_roundTripsItsRemainingElementsOrderAndDirectness() {
     Serializer kryo = Serializer.named("kryo");
-    DoubleBuffer b =
-        ByteBuffer.allocateDirect(8 * 10).order(ByteOrder.BIG_ENDIAN).asDoubleBuffer();
+    DoubleBuffer b = ByteBuffer.allocateDirect(8 * 10).order(ByteOrder.BIG_ENDIAN).asDoubleBuffer();
     for (int i = 0; i < 10; i++) {
       b.put(i, i * 1.5);
     }
@@ -112,5 +117,22 @@ class SerializerTest {
     assertThat(longsBack.order()).isEqualTo(ByteOrder.LITTLE_ENDIAN);
     assertThat(longsBack.get(0)).isEqualTo(-7L);
     assertThat(longsBack.get(1)).isEqualTo(Long.MAX_VALUE);
+  }
+
+  @Test
+  void write_pathOfAZipFileSystem_isRefusedAtWriteNamingTheFix(@TempDir Path dir) throws Exception {
+    try (FileSystem zip =
+        FileSystems.newFileSystem(dir.resolve("data.zip"), Map.of("create", "true"))) {
+      Path inZip = zip.getPath("/part-0.csv");
+
+      assertThatThrownBy(() -> Serializer.named("kryo").toBytes(List.of(inZip)))
+          .isInstanceOf(SerializationException.class)
+          .hasMessageContaining(
+              " at value[0]: it is a path of a file system other than the default")
+          .hasMessageContaining("toUri()");
+      Path local = Path.of("relative", "x.csv");
+      assertThat(Serializer.named("kryo").fromBytes(Serializer.named("kryo").toBytes(local)))
+          .isEqualTo(local);
+    }
   }
 }
