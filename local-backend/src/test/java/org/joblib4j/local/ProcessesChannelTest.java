@@ -50,14 +50,15 @@ class ProcessesChannelTest {
   }
 
   /**
-   * Writes bytes that read as a frame length of 0x68000000 (1.75 GB), then a line of text, to the
-   * worker's file descriptor 1, past System.out.
+   * Writes bytes that read as a frame length of 0x68686868 (1.75 GB; printable, "hhhh", so the
+   * build's log stays text), then a line of text, to the worker's file descriptor 1, past
+   * System.out.
    */
   static int writeRawToFd1(int i) {
     @SuppressWarnings("resource") // closing it would close the worker's file descriptor 1
     FileOutputStream fd1 = new FileOutputStream(FileDescriptor.out);
     try {
-      fd1.write(new byte[] {0x68, 0x00, 0x00, 0x00});
+      fd1.write(new byte[] {0x68, 0x68, 0x68, 0x68});
       fd1.write(("raw-stdout-" + i + "\n").getBytes(StandardCharsets.UTF_8));
       fd1.flush();
     } catch (IOException e) {
