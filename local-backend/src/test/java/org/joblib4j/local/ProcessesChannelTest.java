@@ -108,7 +108,7 @@ class ProcessesChannelTest {
             },
             IntStream.range(0, 6).mapToObj(i -> "raw-stdout-" + i).toArray(String[]::new));
 
-    assertThat(out).containsPattern("\\[worker \\d+\\] h\u0000\u0000\u0000raw-stdout-3\n");
+    assertThat(out).containsPattern("\\[worker \\d+\\] hhhhraw-stdout-3\n");
     assertPoolUsable();
   }
 
