@@ -2,6 +2,7 @@ package org.joblib4j.internal;
 
 import java.util.Iterator;
 import java.util.NoSuchElementException;
+import org.joblib4j.JoblibException;
 import org.joblib4j.Task;
 import org.joblib4j.TaskFailedException;
 import org.joblib4j.spi.TaskBatch;
@@ -59,6 +60,14 @@ public final class SequentialRun<R> implements ResultIterator<R> {
   public R next() {
     if (!hasNext()) {
       throw new NoSuchElementException();
+    }
+    if (Thread.currentThread().isInterrupted()) {
+      // joblib4j ends a call at the next task boundary when its caller is interrupted, and the
+      // flag stays set for the caller to see, as the parallel path does.
+      end();
+      throw new JoblibException(
+          Checks.format(
+              "Interrupted before task %d on backend %s; the call was cancelled", index, backendName));
     }
     Task<?> task = source.next();
     if (task == null) {

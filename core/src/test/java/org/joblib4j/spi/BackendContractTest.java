@@ -27,12 +27,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The contract every backend meets: the same scenarios, run on each backend. A backend's test
- * class extends this one and returns its factory; scenarios for capabilities the backend lacks
- * skip themselves.
+ * The contract every backend meets: the same scenarios, run on each backend. A backend's test class
+ * extends this one and returns its factory; scenarios for capabilities the backend lacks skip
+ * themselves.
  *
- * <p>Tasks are static methods of this class, so they serialize for process and cluster backends
- * as long as the test classes are on the workers' class path.
+ * <p>Tasks are static methods of this class, so they serialize for process and cluster backends as
+ * long as the test classes are on the workers' class path.
  */
 @Timeout(value = 120, unit = SECONDS)
 public abstract class BackendContractTest {
@@ -76,14 +76,24 @@ public abstract class BackendContractTest {
 
   static int nestedSum(int n) {
     return new Parallel()
-        .run(IntStream.range(0, n).mapToObj(i -> delayed(BackendContractTest::identity, i)))
-        .stream()
-        .mapToInt(Integer::intValue)
-        .sum();
+            .run(IntStream.range(0, n).mapToObj(i -> delayed(BackendContractTest::identity, i)))
+            .stream()
+            .mapToInt(Integer::intValue)
+            .sum();
   }
 
   static int identity(int i) {
     return i;
+  }
+
+  /** Keeps a core busy for {@code millis} without blocking, so no interrupt reaches the task. */
+  static int spin(int millis) {
+    long end = System.nanoTime() + millis * 1_000_000L;
+    long x = 0;
+    while (System.nanoTime() < end) {
+      x++;
+    }
+    return (int) (x & 1);
   }
 
   static int recurse(int depth) {
@@ -95,17 +105,48 @@ public abstract class BackendContractTest {
   }
 
   @Test
+  void run_callerInterrupted_endsAtTheNextTaskBoundaryKeepingTheFlag() throws Exception {
+    for (int nJobs : new int[] {1, nJobs()}) {
+      Thread caller = Thread.currentThread();
+      java.util.concurrent.ScheduledExecutorService interrupter =
+          java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+      try {
+        interrupter.schedule(caller::interrupt, 300, java.util.concurrent.TimeUnit.MILLISECONDS);
+        // 40 tasks of 100 ms that never block: ignoring the interrupt, the call would succeed.
+        assertThatThrownBy(
+                () ->
+                    parallel()
+                        .nJobs(nJobs)
+                        .batchSize(1)
+                        .run(
+                            IntStream.range(0, 40)
+                                .mapToObj(i -> delayed(BackendContractTest::spin, 100))))
+            .isInstanceOf(org.joblib4j.JoblibException.class)
+            .hasMessageContaining("nterrupted");
+        assertThat(Thread.interrupted()).as("the interrupt flag is kept").isTrue();
+      } finally {
+        interrupter.shutdownNow();
+        interrupter.awaitTermination(5, SECONDS);
+        Thread.interrupted();
+      }
+    }
+  }
+
+  @Test
   void run_taskOverflowsItsStack_failsWithTheErrorAsCause_andTheNextCallRuns() {
     for (int nJobs : new int[] {1, nJobs()}) {
       Parallel p = parallel().nJobs(nJobs);
       List<Task<Integer>> tasks =
-          List.of(delayed(BackendContractTest::identity, 1), delayed(BackendContractTest::recurse, 0));
+          List.of(
+              delayed(BackendContractTest::identity, 1), delayed(BackendContractTest::recurse, 0));
 
       assertThatThrownBy(() -> p.run(tasks))
           .isInstanceOf(TaskFailedException.class)
           .hasCauseInstanceOf(StackOverflowError.class)
           .hasMessageContaining("recurse");
-      assertThat(p.run(IntStream.range(0, 10).mapToObj(i -> delayed(BackendContractTest::identity, i))))
+      assertThat(
+              p.run(
+                  IntStream.range(0, 10).mapToObj(i -> delayed(BackendContractTest::identity, i))))
           .containsExactly(0, 1, 2, 3, 4, 5, 6, 7, 8, 9);
     }
   }
@@ -127,8 +168,9 @@ public abstract class BackendContractTest {
   void run_manyTinyTasks_returnsEveryResultInOrder() {
     List<Double> results =
         parallel()
-            .run(IntStream.range(0, 20_000).mapToObj(i -> delayed(BackendContractTest::sqrt,
-                (double) i * i)));
+            .run(
+                IntStream.range(0, 20_000)
+                    .mapToObj(i -> delayed(BackendContractTest::sqrt, (double) i * i)));
 
     assertThat(results).hasSize(20_000);
     for (int i = 0; i < results.size(); i++) {
@@ -326,7 +368,8 @@ public abstract class BackendContractTest {
       results = s.collect(Collectors.toList());
     }
 
-    assertThat(results).containsExactlyInAnyOrderElementsOf(IntStream.range(0, 10).boxed().toList());
+    assertThat(results)
+        .containsExactlyInAnyOrderElementsOf(IntStream.range(0, 10).boxed().toList());
     assertThat(results.get(0)).isNotEqualTo(0);
     assertThat(results.get(results.size() - 1)).isEqualTo(0);
   }
@@ -378,11 +421,14 @@ public abstract class BackendContractTest {
   void run_parallelInsideTask_runsNestedAtLevelOne() {
     assumeTrue(nJobs() >= 2, "one job runs in the caller's thread, at the caller's level");
     List<Integer> sums =
-        parallel().run(IntStream.range(1, 5).mapToObj(n -> delayed(BackendContractTest::nestedSum,
-            n * 10)));
+        parallel()
+            .run(
+                IntStream.range(1, 5)
+                    .mapToObj(n -> delayed(BackendContractTest::nestedSum, n * 10)));
     List<Integer> levels =
-        parallel().run(IntStream.range(0, 4).mapToObj(i -> delayed(BackendContractTest::nestingLevel,
-            i)));
+        parallel()
+            .run(
+                IntStream.range(0, 4).mapToObj(i -> delayed(BackendContractTest::nestingLevel, i)));
 
     assertThat(sums).containsExactly(45, 190, 435, 780);
     assertThat(levels).containsOnly(1);
