@@ -64,7 +64,18 @@ public final class Calls {
     /** Returns the effective number of workers {@code backend} gives this plan. */
     public int nWorkers(ParallelBackend backend) {
       int requested = nJobs != null ? nJobs : backend.defaultNJobs();
-      return Math.max(1, backend.effectiveNJobs(Checks.checkNJobs(requested)));
+      int n = backend.effectiveNJobs(Checks.checkNJobs(requested));
+      if (n < 1) {
+        // joblib raises too: a backend with no worker would wait for ever.
+        throw new IllegalStateException(
+            Checks.format(
+                "Backend \"%s\" reports %d workers for nJobs=%d; a backend's effectiveNJobs must"
+                    + " return at least 1. Fix or upgrade the library that provides it.",
+                backendName,
+                n,
+                requested));
+      }
+      return n;
     }
 
     /** Returns joblib's name for the call, such as {@code Parallel(n_jobs=2)}. */
@@ -114,6 +125,14 @@ public final class Calls {
                 name));
       }
       // joblib: a scope's process backend gives way to threads, and the scope's nJobs with it.
+      Integer verbose = effective.verbose();
+      if (verbose != null && verbose >= 10) {
+        ProgressReporter.emit(
+            Checks.format(
+                "Using ThreadingBackend as joblib backend instead of %s as the latter does not"
+                    + " provide shared memory semantics.",
+                name));
+      }
       name = DEFAULT_BACKEND;
       factory = BackendRegistry.lookup(name);
       nJobs = explicit.nJobs();
@@ -157,6 +176,24 @@ public final class Calls {
     return results instanceof Dispatcher<R> d ? d.runPushed(input) : results.toList();
   }
 
+  /** joblib's warning that a backend without timeouts ignores the call's {@code timeout}. */
+  private static void warnNoTimeout(String backendClass, Settings s) {
+    java.time.Duration timeout = s.timeout();
+    if (timeout != null) {
+      ProgressReporter.warn(
+          Checks.format(
+              "The backend class '%s' does not support timeout. You have set 'timeout=%s' in"
+                  + " Parallel but the 'timeout' parameter will not be used.",
+              backendClass,
+              seconds(timeout)));
+    }
+  }
+
+  /** Returns a duration in seconds as joblib writes it: {@code 1}, {@code 0.5}. */
+  private static String seconds(java.time.Duration d) {
+    return java.math.BigDecimal.valueOf(d.toNanos(), 9).stripTrailingZeros().toPlainString();
+  }
+
   private static <R> ResultIterator<R> open(
       Plan plan,
       @Nullable ParallelBackend sessionBackend,
@@ -169,6 +206,7 @@ public final class Calls {
     int verbose = s.verbose() != null ? s.verbose() : 0;
     if (sessionBackend == null && plan.nJobs() != null && plan.nJobs() == 1) {
       // joblib's sequential path: no backend at all.
+      warnNoTimeout("SequentialBackend", s);
       return new SequentialRun<>(
           source, "Parallel(n_jobs=1)", plan.backendName(), verbose, s.progressListener(),
           totalTasks, onEnd);
@@ -179,16 +217,15 @@ public final class Calls {
       int nWorkers = plan.nWorkers(backend);
       String callName = plan.callName(backend);
       Set<Capability> caps = plan.factory().capabilities();
-      if (s.timeout() != null && !caps.contains(Capability.TIMEOUT)) {
-        log.warn(
-            "The backend '{}' does not support timeout. You have set 'timeout={}' but it will"
-                + " not be used.",
-            plan.backendName(),
-            s.timeout());
+      if (!caps.contains(Capability.TIMEOUT)) {
+        warnNoTimeout(backend.displayName(), s);
       }
       if (nWorkers == 1) {
         if (owns) {
           backend.close();
+        }
+        if (caps.contains(Capability.TIMEOUT)) {
+          warnNoTimeout("SequentialBackend", s);
         }
         return new SequentialRun<>(
             source, callName, plan.backendName(), verbose, s.progressListener(), totalTasks,

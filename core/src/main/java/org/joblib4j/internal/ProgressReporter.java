@@ -41,6 +41,17 @@ public final class ProgressReporter {
     }
   }
 
+  /** Logs a warning, or prints it to standard error when no SLF4J provider is bound. */
+  static void warn(String message) {
+    ILoggerFactory factory = LoggerFactory.getILoggerFactory();
+    if (factory instanceof NOPLoggerFactory) {
+      PrintStream err = System.err;
+      err.println("WARNING " + message);
+    } else {
+      log.warn(message);
+    }
+  }
+
   static void emit(String line) {
     ILoggerFactory factory = LoggerFactory.getILoggerFactory();
     if (factory instanceof NOPLoggerFactory) {

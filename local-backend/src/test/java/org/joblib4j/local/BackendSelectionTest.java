@@ -108,4 +108,21 @@ class BackendSelectionTest {
           .doesNotContain(SELF);
     }
   }
+
+  @Test
+  void requireSharedMem_insideScopeNamingProcesses_saysSoAtVerbose10() {
+    java.io.PrintStream original = System.err;
+    java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+    System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+    try (ParallelConfig.Scope s = ParallelConfig.backend("processes").nJobs(2).enter()) {
+      assertThat(pidsOf(new Parallel().nJobs(2).require(Require.SHARED_MEM).verbose(10)))
+          .containsOnly(SELF);
+    } finally {
+      System.setErr(original);
+    }
+    assertThat(err.toString(java.nio.charset.StandardCharsets.UTF_8))
+        .contains(
+            "Using ThreadingBackend as joblib backend instead of processes as the latter does not"
+                + " provide shared memory semantics.");
+  }
 }
