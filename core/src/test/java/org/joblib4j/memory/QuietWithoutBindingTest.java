@@ -2,14 +2,12 @@ package org.joblib4j.memory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.File;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
+import java.util.List;
 import org.joblib4j.Joblib;
 import org.joblib4j.SerializableFunction;
+import org.joblib4j.testing.PlainJvm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,26 +35,18 @@ class QuietWithoutBindingTest {
 
   @Test
   void memoryAndDump_programWithoutSlf4jBinding_printJoblib4jLinesOnly() throws Exception {
-    String classPath =
-        Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
-            .filter(e -> !e.contains("hadoop") && !e.contains("log4j") && !e.contains("logback"))
-            .filter(e -> !e.contains("slf4j-simple") && !e.contains("slf4j-reload4j"))
-            .collect(Collectors.joining(File.pathSeparator));
-    Path out = dir.resolve("out.txt");
-    Process p =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp",
-                classPath,
-                Program.class.getName(),
-                dir.resolve("cache").toString())
-            .redirectErrorStream(true)
-            .redirectOutput(out.toFile())
-            .start();
-    if (!p.waitFor(60, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-    }
-    String text = Files.readString(out);
+    String text =
+        PlainJvm.run(
+            dir.resolve("out.txt"),
+            e ->
+                !e.contains("hadoop")
+                    && !e.contains("log4j")
+                    && !e.contains("logback")
+                    && !e.contains("slf4j-simple")
+                    && !e.contains("slf4j-reload4j"),
+            List.of(),
+            Program.class,
+            dir.resolve("cache").toString());
 
     assertThat(text).as(text).contains("DONE").contains("[Memory] Calling").doesNotContain("SLF4J");
   }

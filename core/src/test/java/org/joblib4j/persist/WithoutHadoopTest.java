@@ -2,14 +2,10 @@ package org.joblib4j.persist;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.File;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.joblib4j.Joblib;
+import org.joblib4j.testing.PlainJvm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,26 +29,13 @@ class WithoutHadoopTest {
 
   @Test
   void dumpLoad_localPathsWithoutHadoopOnClassPath_work() throws Exception {
-    String classPath =
-        Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
-            .filter(entry -> !entry.contains("hadoop"))
-            .collect(Collectors.joining(File.pathSeparator));
-    Path out = dir.resolve("out.txt");
-    Process p =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--add-opens=java.base/java.lang.invoke=ALL-UNNAMED",
-                "-cp",
-                classPath,
-                LocalRoundTrip.class.getName(),
-                dir.resolve("a.bin").toString())
-            .redirectErrorStream(true)
-            .redirectOutput(out.toFile())
-            .start();
-    if (!p.waitFor(60, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-    }
-    String text = Files.readString(out);
+    String text =
+        PlainJvm.run(
+            dir.resolve("out.txt"),
+            entry -> !entry.contains("hadoop"),
+            List.of("--add-opens=java.base/java.lang.invoke=ALL-UNNAMED"),
+            LocalRoundTrip.class,
+            dir.resolve("a.bin").toString());
     assertThat(text).as(text).contains("OK");
   }
 }
