@@ -59,7 +59,10 @@ import org.slf4j.Logger;
  * every result anyway, so toList lifts the bound.
  *
  * The first failed batch ends the call: the backend cancels everything, and the failure is thrown
- * to the consumer. A timeout is a wait for the next completion longer than the call's timeout.
+ * to the consumer. A timeout bounds each batch from its start: the dispatcher takes a batch to
+ * start when it is submitted with fewer than nWorkers batches running, else when the batch ahead
+ * of it completes (backends run batches in submission order), and waits for completions only
+ * until the earliest running batch's deadline.
  * </pre>
  *
  * <p>Not thread-safe: confined to the consumer's thread.
@@ -104,6 +107,11 @@ public final class Dispatcher<R> implements ResultIterator<R> {
   private long completedTasks;
   private long dispatchedBatches;
   private int inflight;
+  // Batches the backend is taken to run now, in the order they started, and those waiting for a
+  // worker, in submission order: a batch's timeout counts from its start.
+  private final ArrayDeque<Pending> running = new ArrayDeque<>();
+  private final ArrayDeque<Pending> waiting = new ArrayDeque<>();
+  private int runningCount;
   private Iterator<@Nullable Object> current = Collections.emptyIterator();
   private boolean callStarted;
   private boolean ended;
@@ -125,8 +133,8 @@ public final class Dispatcher<R> implements ResultIterator<R> {
 
   /**
    * Starts the call. With a {@code source} it reads the first task, prepares the backend and
-   * dispatches the first batches; without one the input is pushed later through {@link
-   * #runPushed}. {@code onEnd} runs once when the call ends, however it ends.
+   * dispatches the first batches; without one the input is pushed later through {@link #runPushed}.
+   * {@code onEnd} runs once when the call ends, however it ends.
    */
   public Dispatcher(
       @Nullable Iterator<? extends Task<?>> source,
@@ -367,16 +375,22 @@ public final class Dispatcher<R> implements ResultIterator<R> {
       if (timeout == null) {
         p = completions.take();
       } else {
-        p = completions.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
-        if (p == null) {
-          throw new TaskTimeoutException(
-              Checks.format(
-                  "No task of %s finished within %s on backend %s; the call was cancelled. Raise"
-                      + " the timeout, or make the tasks shorter.",
-                  callInfo.name(),
-                  timeout,
-                  backendName),
-              timeout);
+        while (true) {
+          Pending oldest = oldestRunning();
+          long wait =
+              oldest == null
+                  ? timeout.toNanos()
+                  : oldest.startNanos + timeout.toNanos() - System.nanoTime();
+          if (wait <= 0 && oldest != null) {
+            throw timedOut(oldest);
+          }
+          p = completions.poll(wait, TimeUnit.NANOSECONDS);
+          if (p != null) {
+            break;
+          }
+          if (oldest == null) {
+            throw timedOut(null);
+          }
         }
       }
     } catch (InterruptedException e) {
@@ -389,8 +403,66 @@ public final class Dispatcher<R> implements ResultIterator<R> {
     } while ((p = completions.poll()) != null);
   }
 
+  /** Returns the running batch that started first, dropping those already completed. */
+  private @Nullable Pending oldestRunning() {
+    Pending head;
+    while ((head = running.peekFirst()) != null && head.completed) {
+      running.pollFirst();
+    }
+    return head;
+  }
+
+  private TaskTimeoutException timedOut(@Nullable Pending batch) {
+    Duration limit = Objects.requireNonNull(timeout);
+    if (batch == null) {
+      return new TaskTimeoutException(
+          Checks.format(
+              "No task of %s finished within %s on backend %s; the call was cancelled. Raise"
+                  + " the timeout, or make the tasks shorter.",
+              callInfo.name(), limit, backendName),
+          limit);
+    }
+    String which =
+        batch.tasks.size() == 1
+            ? Checks.format("Task %d (%s)", batch.firstIndex, batch.tasks.get(0).describe())
+            : Checks.format(
+                "A batch of tasks %d to %d (%s, ...)",
+                batch.firstIndex,
+                batch.firstIndex + batch.tasks.size() - 1,
+                batch.tasks.get(0).describe());
+    return new TaskTimeoutException(
+        Checks.format(
+            "%s of %s did not finish within %s on backend %s; the call was cancelled. Raise the"
+                + " timeout, or make the tasks shorter.",
+            which, callInfo.name(), limit, backendName),
+        limit);
+  }
+
+  /**
+   * Records that {@code done} has completed: its worker is free, so the batch waiting longest
+   * starts now, as far as the dispatcher can tell (backends run batches in submission order).
+   */
+  private void markCompleted(Pending done) {
+    done.completed = true;
+    if (done.startNanos != 0) {
+      runningCount--;
+    } else {
+      waiting.remove(done);
+    }
+    while (runningCount < nWorkers && !waiting.isEmpty()) {
+      start(waiting.pollFirst(), done.doneNanos);
+    }
+  }
+
+  private void start(Pending p, long nanos) {
+    p.startNanos = nanos == 0 ? 1 : nanos;
+    runningCount++;
+    running.addLast(p);
+  }
+
   private void process(Pending p) {
     inflight--;
+    markCompleted(p);
     Throwable error = p.error;
     if (error != null) {
       throw infrastructureFailure(p, error);
@@ -409,15 +481,13 @@ public final class Dispatcher<R> implements ResultIterator<R> {
       throw new IllegalStateException(
           Checks.format(
               "Backend %s returned %d results for a batch of %d tasks",
-              backendName,
-              result.values().size(),
-              p.tasks.size()));
+              backendName, result.values().size(), p.tasks.size()));
     }
     p.processed = true;
     sizer.batchCompleted(p.tasks.size(), p.doneNanos - p.dispatchNanos);
     completedTasks += p.tasks.size();
     reporter.progress(
-        completedTasks, dispatchedTasks, dispatchedBatches, sourceExhausted, preDispatch);
+        completedTasks, dispatchedTasks, dispatchedBatches, dispatchFinished(), preDispatch);
     if (!ordered) {
       doneUnordered.addLast(p);
     }
@@ -426,6 +496,14 @@ public final class Dispatcher<R> implements ResultIterator<R> {
     } else {
       dispatchOneBatch(false);
     }
+  }
+
+  /**
+   * Returns whether every task of the input has been dispatched, when joblib's progress lines
+   * switch from "Done n tasks" to "Done n out of dispatched".
+   */
+  private boolean dispatchFinished() {
+    return sourceExhausted && pushedBack == null && readyBatches.isEmpty() && chunkFill == 0;
   }
 
   private RuntimeException infrastructureFailure(Pending p, Throwable error) {
@@ -441,8 +519,7 @@ public final class Dispatcher<R> implements ResultIterator<R> {
       return new JoblibException(
           "A batch of " + callInfo.name() + " was cancelled by backend " + backendName, ce);
     }
-    return new TaskFailedException(
-        p.firstIndex, p.tasks.get(0).describe(), backendName, cause);
+    return new TaskFailedException(p.firstIndex, p.tasks.get(0).describe(), backendName, cause);
   }
 
   private boolean dispatchOneBatch(boolean fromSlice) {
@@ -494,8 +571,8 @@ public final class Dispatcher<R> implements ResultIterator<R> {
   }
 
   /**
-   * Splits the chunk read into batches, as joblib does: into nWorkers batches, or finer at the
-   * tail of the input so that the last tasks spread over every worker.
+   * Splits the chunk read into batches, as joblib does: into nWorkers batches, or finer at the tail
+   * of the input so that the last tasks spread over every worker.
    */
   private void formChunk() {
     int size = chunkFill;
@@ -567,6 +644,11 @@ public final class Dispatcher<R> implements ResultIterator<R> {
     if (ordered) {
       inOrder.addLast(p);
     }
+    if (runningCount < nWorkers) {
+      start(p, p.dispatchNanos);
+    } else {
+      waiting.addLast(p);
+    }
     future.whenComplete(
         (result, error) -> {
           p.doneNanos = System.nanoTime();
@@ -600,6 +682,8 @@ public final class Dispatcher<R> implements ResultIterator<R> {
     inOrder.clear();
     doneUnordered.clear();
     readyBatches.clear();
+    running.clear();
+    waiting.clear();
     chunk = new Task<?>[0];
     if (callStarted) {
       try {
@@ -622,7 +706,9 @@ public final class Dispatcher<R> implements ResultIterator<R> {
     final List<Task<?>> tasks;
     final long firstIndex;
     long dispatchNanos;
+    long startNanos;
     long doneNanos;
+    boolean completed;
     @Nullable BatchResult result;
     @Nullable Throwable error;
     boolean processed;

@@ -393,6 +393,33 @@ public abstract class BackendContractTest {
   }
 
   @Test
+  void run_oneHungTaskAmongQuickOnes_timesOutAfterTheTimeoutNotAfterTheOthers() {
+    assumeTrue(has(Capability.TIMEOUT));
+    assumeTrue(nJobs() >= 2);
+    // The other worker keeps finishing quick tasks for about 9 s: a timeout that waited for "no
+    // completion at all" would fire only after them.
+    Stream<Task<Integer>> tasks =
+        IntStream.range(0, 60)
+            .mapToObj(
+                i ->
+                    i == 0
+                        ? delayed(BackendContractTest::sleepThenReturn, 60_000, 0)
+                        : delayed(BackendContractTest::sleepThenReturn, 150, i));
+    Parallel p = parallel().batchSize(1).timeout(Duration.ofSeconds(1));
+
+    long start = System.nanoTime();
+    assertThatThrownBy(() -> p.run(tasks))
+        .isInstanceOf(TaskTimeoutException.class)
+        .hasMessageContaining("Task 0 (")
+        .hasMessageContaining(factory().name());
+    double seconds = (System.nanoTime() - start) / 1e9;
+
+    assertThat(seconds).as("seconds until the timeout").isLessThan(5.0);
+    assertThat(parallel().run(Stream.of(delayed(BackendContractTest::identity, 7))))
+        .containsExactly(7);
+  }
+
+  @Test
   void session_reusedInLoop_accumulatesAsJoblibExample() {
     // joblib: with Parallel(n_jobs=2) as parallel: accumulate sqrt(acc + i*i) until acc >= 1000
     double accumulator = 0;
