@@ -14,6 +14,15 @@ import java.time.Duration;
  * default) the size grows towards min / smoothed, at most doubling per step; over the maximum
  * (2 s) a size of 2 or more shrinks at once to 2 * (size * min / smoothed). Every change resets
  * the average, so the next decision sees only batches of the new size.
+ *
+ * A backend may ask to start larger than one task (an input of known size on threads or Spark,
+ * where growing from one would cost a round trip per doubling). Those first batches would hold a
+ * slow task's batch-mates behind it, and a failing task behind slow ones. So the call starts with
+ * one task per batch (probes) all the same, and the first probe to complete decides: with t the
+ * time its task ran where it ran (without queueing, shipping and the backend's start-up, when the
+ * backend says; else the whole round trip), the size becomes min / t, at most the size the
+ * backend asked for and at least one. Tiny tasks so reach the backend's size after one round
+ * trip; tasks of a second stay one per batch, so they spread over the workers as they come.
  * </pre>
  *
  * <p>Confined to the dispatcher thread; not thread-safe.
@@ -25,10 +34,12 @@ final class AutoBatcher implements BatchSizer {
   private final ProgressReporter reporter;
   private int effectiveBatchSize;
   private double smoothedSeconds;
+  private int probeCeiling;
 
   AutoBatcher(
       Duration min, Duration max, int initialBatchSize, int verbose, ProgressReporter reporter) {
-    this.effectiveBatchSize = Math.max(1, initialBatchSize);
+    this.effectiveBatchSize = 1;
+    this.probeCeiling = initialBatchSize > 1 ? initialBatchSize : 0;
     this.minSeconds = min.toNanos() / 1e9;
     this.maxSeconds = max.toNanos() / 1e9;
     this.verbose = verbose;
@@ -64,8 +75,21 @@ final class AutoBatcher implements BatchSizer {
     return size;
   }
 
+  /** Returns whether the first batches are probes whose completion sets the size at once. */
+  boolean probing() {
+    return probeCeiling > 0;
+  }
+
   @Override
-  public void batchCompleted(int size, long nanos) {
+  public void batchCompleted(int size, long nanos, long runNanos) {
+    if (probeCeiling > 0) {
+      double perTask = (runNanos >= 0 ? runNanos : nanos) / 1e9 / Math.max(1, size);
+      double fits = perTask > 0 ? minSeconds / perTask : probeCeiling;
+      effectiveBatchSize = (int) Math.max(1, Math.min(probeCeiling, fits));
+      probeCeiling = 0;
+      smoothedSeconds = 0;
+      return;
+    }
     if (size != effectiveBatchSize) {
       return;
     }

@@ -5,8 +5,11 @@ interface BatchSizer {
   /** Returns the size of the next batches. */
   int batchSize();
 
-  /** Records that a batch of {@code size} tasks took {@code nanos} from dispatch to completion. */
-  void batchCompleted(int size, long nanos);
+  /**
+   * Records that a batch of {@code size} tasks took {@code nanos} from dispatch to completion, of
+   * which its tasks ran {@code runNanos} where they ran (-1 when the backend does not say).
+   */
+  void batchCompleted(int size, long nanos, long runNanos);
 
   /** A sizer that never changes. */
   static BatchSizer fixed(int size) {
@@ -17,7 +20,7 @@ interface BatchSizer {
       }
 
       @Override
-      public void batchCompleted(int s, long nanos) {}
+      public void batchCompleted(int s, long nanos, long runNanos) {}
     };
   }
 }

@@ -173,9 +173,9 @@ public final class Dispatcher<R> implements ResultIterator<R> {
                   options.verbose(),
                   reporter);
       this.preDispatch = PreDispatch.tasks(options.preDispatch(), nWorkers);
-      // A backend that starts with larger batches counts pre-dispatch in batches of that size.
-      this.preDispatchLeft =
-          (int) Math.min(Integer.MAX_VALUE, (long) preDispatch * initialBatchSize);
+      // A backend that starts with larger batches gets one probe task per worker first; the
+      // first probe to complete sizes the batches and releases the rest of the pre-dispatch.
+      this.preDispatchLeft = probing() ? Math.min(nWorkers, preDispatch) : preDispatch;
       this.maxUndelivered =
           preDispatch == Integer.MAX_VALUE
               ? Integer.MAX_VALUE
@@ -484,7 +484,8 @@ public final class Dispatcher<R> implements ResultIterator<R> {
               backendName, result.values().size(), p.tasks.size()));
     }
     p.processed = true;
-    sizer.batchCompleted(p.tasks.size(), p.doneNanos - p.dispatchNanos);
+    boolean probed = probing();
+    sizer.batchCompleted(p.tasks.size(), p.doneNanos - p.dispatchNanos, result.runNanos());
     completedTasks += p.tasks.size();
     reporter.progress(
         completedTasks, dispatchedTasks, dispatchedBatches, dispatchFinished(), preDispatch);
@@ -496,6 +497,23 @@ public final class Dispatcher<R> implements ResultIterator<R> {
     } else {
       dispatchOneBatch(false);
     }
+    if (probed) {
+      // The batch size is known: fill the pre-dispatch that the probes held back.
+      long topUp = Math.min((long) preDispatch - inflight, 1L << 20);
+      for (long i = 0; i < topUp && !ended; i++) {
+        if (source == null) {
+          if (!sourceExhausted) {
+            readCredits++;
+          }
+        } else if (!dispatchOneBatch(false)) {
+          break;
+        }
+      }
+    }
+  }
+
+  private boolean probing() {
+    return sizer instanceof AutoBatcher auto && auto.probing();
   }
 
   /**

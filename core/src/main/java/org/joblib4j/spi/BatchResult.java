@@ -17,25 +17,38 @@ public final class BatchResult implements Serializable {
   private final @Nullable Object[] values;
   private final @Nullable Throwable failure;
   private final int failedOffset;
+  private final long runNanos;
 
-  private BatchResult(@Nullable Object[] values, @Nullable Throwable failure, int failedOffset) {
+  private BatchResult(
+      @Nullable Object[] values, @Nullable Throwable failure, int failedOffset, long runNanos) {
     this.values = values;
     this.failure = failure;
     this.failedOffset = failedOffset;
+    this.runNanos = runNanos;
   }
 
   /** Returns a successful outcome with one value per task, in task order. */
   public static BatchResult success(@Nullable Object[] values) {
-    return new BatchResult(values.clone(), null, -1);
+    return new BatchResult(values.clone(), null, -1, -1);
   }
 
-  static BatchResult wrap(@Nullable Object[] values) {
-    return new BatchResult(values, null, -1);
+  /**
+   * Returns a successful outcome with one value per task, in task order, whose tasks ran for {@code
+   * runNanos} where they ran (as {@link TaskBatch#run} measures it); -1 when unknown.
+   *
+   * @since 0.2
+   */
+  public static BatchResult success(@Nullable Object[] values, long runNanos) {
+    return new BatchResult(values.clone(), null, -1, Math.max(-1, runNanos));
+  }
+
+  static BatchResult wrap(@Nullable Object[] values, long runNanos) {
+    return new BatchResult(values, null, -1, runNanos);
   }
 
   /** Returns a successful outcome with one value per task, in task order. */
   public static BatchResult success(List<?> values) {
-    return new BatchResult(values.toArray(), null, -1);
+    return new BatchResult(values.toArray(), null, -1, -1);
   }
 
   /** Returns the outcome of a batch whose task at {@code offset} threw {@code failure}. */
@@ -43,7 +56,18 @@ public final class BatchResult implements Serializable {
     if (offset < 0) {
       throw new IllegalArgumentException("offset must be >= 0: " + offset);
     }
-    return new BatchResult(new Object[0], Objects.requireNonNull(failure), offset);
+    return new BatchResult(new Object[0], Objects.requireNonNull(failure), offset, -1);
+  }
+
+  /**
+   * Returns how long the batch's tasks ran where they ran, in nanoseconds, without the time spent
+   * queued, shipped or decoded; -1 when the backend does not say. The auto-batcher sizes the first
+   * batches of a call by it.
+   *
+   * @since 0.2
+   */
+  public long runNanos() {
+    return runNanos;
   }
 
   /** Returns whether every task succeeded. */

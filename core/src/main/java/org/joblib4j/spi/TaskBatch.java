@@ -8,8 +8,8 @@ import org.joblib4j.Task;
 import org.joblib4j.internal.TaskList;
 
 /**
- * Consecutive tasks of one call, submitted to a backend as one unit and run in order by one
- * worker. Serializable, so process and cluster backends ship it as it is.
+ * Consecutive tasks of one call, submitted to a backend as one unit and run in order by one worker.
+ * Serializable, so process and cluster backends ship it as it is.
  *
  * @param tasks the tasks, in input order
  * @param firstIndex the index of the first task in the call's input
@@ -51,6 +51,7 @@ public record TaskBatch(List<Task<?>> tasks, long firstIndex, NestedConfig neste
    */
   public BatchResult run() {
     Object[] results = new Object[tasks.size()];
+    long start = System.nanoTime();
     try (ParallelConfig.Scope ignored = ParallelConfig.enterNested(nested)) {
       for (int i = 0; i < results.length; i++) {
         if (i > 0 && Thread.currentThread().isInterrupted()) {
@@ -66,6 +67,6 @@ public record TaskBatch(List<Task<?>> tasks, long firstIndex, NestedConfig neste
         }
       }
     }
-    return BatchResult.wrap(results);
+    return BatchResult.wrap(results, System.nanoTime() - start);
   }
 }

@@ -420,6 +420,30 @@ public abstract class BackendContractTest {
   }
 
   @Test
+  void run_slowTasksOfKnownNumber_failSoonAfterTheFailingTaskStarts() {
+    assumeTrue(nJobs() == 2);
+    // 20 tasks of 2 s on two workers where task 3 throws: one task per worker until their time is
+    // known, as joblib's schedule, puts task 3 on a worker at about 2 s. Batches sized for the
+    // whole input up front (5 tasks each) would reach it only after tasks 0 to 2, at 6 s.
+    List<Task<Integer>> tasks =
+        IntStream.range(0, 20)
+            .mapToObj(
+                i ->
+                    i == 3
+                        ? delayed(BackendContractTest::failWith, "task 3 fails")
+                        : delayed(BackendContractTest::sleepThenReturn, 2_000, i))
+            .toList();
+
+    long start = System.nanoTime();
+    assertThatThrownBy(() -> parallel().run(tasks))
+        .isInstanceOf(TaskFailedException.class)
+        .hasMessageContaining("Task 3");
+    double seconds = (System.nanoTime() - start) / 1e9;
+
+    assertThat(seconds).as("seconds until the failure").isLessThan(4.5);
+  }
+
+  @Test
   void session_reusedInLoop_accumulatesAsJoblibExample() {
     // joblib: with Parallel(n_jobs=2) as parallel: accumulate sqrt(acc + i*i) until acc >= 1000
     double accumulator = 0;

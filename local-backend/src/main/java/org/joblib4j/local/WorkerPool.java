@@ -530,7 +530,9 @@ final class WorkerPool {
     FrameBuffer.Reader in = new FrameBuffer.Reader(frame, 1);
     if (frame[0] == Protocol.RESULT) {
       try {
-        return BatchResult.success(BatchCodec.readValues(in, job.serializer(), job.loader()));
+        long runNanos = in.getLong();
+        return BatchResult.success(
+            BatchCodec.readValues(in, job.serializer(), job.loader()), runNanos);
       } catch (RuntimeException | LinkageError e) {
         return BatchResult.failure(
             0,

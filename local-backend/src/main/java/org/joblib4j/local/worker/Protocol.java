@@ -30,7 +30,8 @@ import java.util.Locale;
  * END_CALL: long callId
  * BATCH:   long callId, UTF serializer, long firstIndex, UTF nestedBackend, int nestedNJobs,
  *          int nestedLevel, then the tasks (a Task[]) in the named serializer's format
- * RESULT:  the results (an Object[]) in the batch's serializer format
+ * RESULT:  how long the tasks ran (8 bytes, nanoseconds), then the results (an Object[]) in the
+ *          batch's serializer format
  * FAILURE: int offset, UTF class name, UTF message, int frames, per frame (UTF class, UTF method,
  *          UTF file, int line), int n, n bytes of the serialized exception (0 when it could not be
  *          serialized)

@@ -1,6 +1,5 @@
 package org.joblib4j.local.worker;
 
-import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
@@ -146,6 +145,7 @@ public final class WorkerMain {
     }
     Object[] values = result.values().toArray();
     buffer.clear();
+    buffer.putLong(result.runNanos());
     try {
       BatchCodec.writeValues(buffer, values, serializer);
     } catch (RuntimeException e) {
@@ -180,7 +180,8 @@ public final class WorkerMain {
     if (largeArguments.containsKey(ref.path())) {
       return largeArguments.get(ref.path());
     }
-    Object value = LargeArgumentPolicy.read(Path.of(ref.path()), serializer, ref.mmapMode(), loader);
+    Object value =
+        LargeArgumentPolicy.read(Path.of(ref.path()), serializer, ref.mmapMode(), loader);
     largeArguments.put(ref.path(), value);
     return value;
   }
