@@ -155,6 +155,28 @@ public final class Parallel {
   }
 
   /**
+   * Bounds what one call holds in memory: the tasks read from the input and not yet finished,
+   * and, for {@code stream} and {@code streamUnordered}, the results not yet read, as estimated
+   * from their shallow sizes (a primitive array or a string counts its contents, any other object
+   * a fixed few dozen bytes). The input is read only while the estimate is under the bound, and
+   * batches never grow past it, so an endless stream of tiny tasks runs in a small heap whatever
+   * their speed. joblib's {@code pre_dispatch} bounds the number of batches read ahead; this
+   * bounds their bytes, which growing batches of tiny tasks would otherwise make unbounded. A
+   * single task larger than the bound still runs, one at a time. Default: an eighth of the
+   * maximum heap, between 8 MiB and 256 MiB (32 MiB in a 256 MB heap).
+   *
+   * @since 0.2
+   */
+  public Parallel maxInFlight(long bytes) {
+    return new Parallel(settings.withMaxInFlight(bytes));
+  }
+
+  /** Sets the in-flight bound as joblib writes sizes, such as {@code "64M"}. */
+  public Parallel maxInFlight(String size) {
+    return new Parallel(settings.withMaxInFlight(Sizes.parse(size)));
+  }
+
+  /**
    * Sets how process workers map the large {@code java.nio} buffers among the arguments written to
    * files (joblib's {@code mmap_mode}): read-only by default, copy-on-write, or not at all (a
    * private copy). Arrays are read into the worker's heap in bulk whatever the mode.

@@ -269,6 +269,16 @@ public final class ParallelConfig {
       return new Builder(settings.withMaxNbytes(Sizes.parse(maxNbytes)));
     }
 
+    /** Sets the bytes of pending tasks and unread results a call may hold; see Parallel's. */
+    public Builder maxInFlight(long bytes) {
+      return new Builder(settings.withMaxInFlight(bytes));
+    }
+
+    /** Sets the in-flight bound as joblib writes sizes, such as {@code "64M"}. */
+    public Builder maxInFlight(String size) {
+      return new Builder(settings.withMaxInFlight(Sizes.parse(size)));
+    }
+
     /** Sets how workers map large arguments. */
     public Builder mmapMode(MmapMode mmapMode) {
       return new Builder(settings.withMmapMode(mmapMode));

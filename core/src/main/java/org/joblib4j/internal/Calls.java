@@ -246,7 +246,8 @@ public final class Calls {
               verbose,
               totalTasks,
               plan.nestingLevel(),
-              s.progressListener());
+              s.progressListener(),
+              s.maxInFlight() != null ? s.maxInFlight() : Dispatcher.defaultMaxInFlight());
       return new Dispatcher<>(pushed ? null : source, backend, owns, options, onEnd);
     } catch (RuntimeException | Error e) {
       if (owns) {

@@ -58,6 +58,14 @@ import org.slf4j.Logger;
  * 16); a completion beyond that defers its dispatch until the head batch is delivered. run keeps
  * every result anyway, so toList lifts the bound.
  *
+ * Counting batches bounds nothing when batches grow: tiny tasks grow them to millions of tasks
+ * each. So the call also bounds the bytes it holds (maxInFlight): the tasks read and not yet
+ * finished, and the undelivered results of a streamed call, estimated from a sample (every 64th
+ * task of a chunk, every 64th result of a batch; see Footprint). A chunk is never read larger
+ * than the room left, and with no room the dispatch waits, as a deferred one, for a completion
+ * or a delivery that frees bytes. A call that holds nothing may always read one task, so a task
+ * larger than the bound still runs.
+ *
  * The first failed batch ends the call: the backend cancels everything, and the failure is thrown
  * to the consumer. A timeout bounds each batch from its start: the dispatcher takes a batch to
  * start when it is submitted with fewer than nWorkers batches running, else when the batch ahead
@@ -97,6 +105,15 @@ public final class Dispatcher<R> implements ResultIterator<R> {
   private int readCredits;
   private int maxUndelivered;
   private int deferredDispatches;
+  // The bound on what the call holds: the estimated bytes of the tasks read and not finished and,
+  // unless every result is kept anyway (run), of the results not yet delivered.
+  private final long maxInFlight;
+  private boolean keepsResults;
+  private long heldBytes;
+  private double bytesPerTask = Footprint.TASK;
+  private long chunkSampleBytes;
+  private int chunkSamples;
+  private final ArrayDeque<Long> readyBatchBytes = new ArrayDeque<>();
   private final LinkedBlockingQueue<Pending> completions = new LinkedBlockingQueue<>();
 
   private @Nullable Task<?> pushedBack;
@@ -129,7 +146,17 @@ public final class Dispatcher<R> implements ResultIterator<R> {
       int verbose,
       long totalTasks,
       int nestingLevel,
-      org.joblib4j.@Nullable ProgressListener listener) {}
+      org.joblib4j.@Nullable ProgressListener listener,
+      long maxInFlight) {}
+
+  /**
+   * Returns the default bound on the bytes a call holds in flight: an eighth of the maximum heap,
+   * between 8 MiB and 256 MiB.
+   */
+  public static long defaultMaxInFlight() {
+    long eighth = Runtime.getRuntime().maxMemory() / 8;
+    return Math.max(8L << 20, Math.min(256L << 20, eighth));
+  }
 
   /**
    * Starts the call. With a {@code source} it reads the first task, prepares the backend and
@@ -149,6 +176,7 @@ public final class Dispatcher<R> implements ResultIterator<R> {
     this.nWorkers = options.nWorkers();
     this.ordered = options.ordered();
     this.timeout = options.timeout();
+    this.maxInFlight = options.maxInFlight();
     this.onEnd = onEnd;
     this.callName = options.callName();
     this.nestingLevel = options.nestingLevel();
@@ -224,6 +252,7 @@ public final class Dispatcher<R> implements ResultIterator<R> {
    */
   public List<R> runPushed(Spliterator<? extends Task<?>> input) {
     Checks.requireState(source == null, "This call reads its own input");
+    keepsResults = true;
     try {
       input.forEachRemaining(this::accept);
       sourceExhausted = true;
@@ -250,11 +279,13 @@ public final class Dispatcher<R> implements ResultIterator<R> {
       begin(task);
     }
     if (chunkFill == 0) {
-      while (preDispatchLeft == 0 && readCredits == 0) {
-        if (inflight == 0) {
-          readCredits++;
-        } else {
+      while ((preDispatchLeft == 0 && readCredits == 0) || budgetTasks() == 0) {
+        if (inflight > 0) {
           awaitCompletion();
+        } else if (!readyBatches.isEmpty()) {
+          submitReady();
+        } else {
+          readCredits++;
         }
       }
       startChunk(preDispatchLeft > 0);
@@ -317,11 +348,9 @@ public final class Dispatcher<R> implements ResultIterator<R> {
   public List<R> toList() {
     // Every result is kept anyway: no bound on the batches waiting for delivery.
     maxUndelivered = Integer.MAX_VALUE;
+    keepsResults = true;
     try {
-      while (deferredDispatches > 0 && !ended) {
-        deferredDispatches--;
-        dispatchOneBatch(false);
-      }
+      releaseDeferred();
       long expected = sourceExhausted ? nextIndex : totalTasks;
       List<R> out = new ArrayList<>(expected > 0 ? (int) Math.min(expected, 1 << 24) : 10);
       while (current.hasNext()) {
@@ -351,14 +380,13 @@ public final class Dispatcher<R> implements ResultIterator<R> {
         Pending head = inOrder.peekFirst();
         if (head != null && head.processed) {
           inOrder.pollFirst();
-          while (deferredDispatches > 0 && inOrder.size() < maxUndelivered) {
-            deferredDispatches--;
-            dispatchOneBatch(false);
-          }
+          delivered(head);
           return head;
         }
       } else if (!doneUnordered.isEmpty()) {
-        return doneUnordered.pollFirst();
+        Pending p = doneUnordered.pollFirst();
+        delivered(p);
+        return p;
       }
       if (inflight == 0 && !dispatchOneBatch(false)) {
         return null;
@@ -367,6 +395,38 @@ public final class Dispatcher<R> implements ResultIterator<R> {
         awaitCompletion();
       }
     }
+  }
+
+  /** Frees the bytes of a batch whose results go to the consumer, and dispatches what waited. */
+  private void delivered(Pending p) {
+    heldBytes -= p.bytes;
+    p.bytes = 0;
+    releaseDeferred();
+  }
+
+  /** Dispatches the batches deferred by the bound on undelivered batches or on bytes. */
+  private void releaseDeferred() {
+    while (deferredDispatches > 0
+        && !ended
+        && inOrder.size() < maxUndelivered
+        && (!readyBatches.isEmpty() || budgetTasks() > 0)) {
+      deferredDispatches--;
+      if (!dispatchOneBatch(false)) {
+        break;
+      }
+    }
+  }
+
+  /**
+   * Returns how many more tasks the bound on bytes lets the call read now: at least one when it
+   * holds nothing, so a single task larger than the bound still runs.
+   */
+  private long budgetTasks() {
+    long n = (long) ((maxInFlight - heldBytes) / bytesPerTask);
+    if (n < 1 && inflight == 0 && readyBatches.isEmpty()) {
+      return 1;
+    }
+    return Math.max(0, n);
   }
 
   private void awaitCompletion() {
@@ -484,6 +544,9 @@ public final class Dispatcher<R> implements ResultIterator<R> {
               backendName, result.values().size(), p.tasks.size()));
     }
     p.processed = true;
+    heldBytes -= p.bytes;
+    p.bytes = keepsResults ? 0 : resultBytes(result);
+    heldBytes += p.bytes;
     boolean probed = probing();
     sizer.batchCompleted(p.tasks.size(), p.doneNanos - p.dispatchNanos, result.runNanos());
     completedTasks += p.tasks.size();
@@ -497,6 +560,7 @@ public final class Dispatcher<R> implements ResultIterator<R> {
     } else {
       dispatchOneBatch(false);
     }
+    releaseDeferred();
     if (probed) {
       // The batch size is known: fill the pre-dispatch that the probes held back.
       long topUp = Math.min((long) preDispatch - inflight, 1L << 20);
@@ -510,6 +574,19 @@ public final class Dispatcher<R> implements ResultIterator<R> {
         }
       }
     }
+  }
+
+  /** Estimates the bytes of a batch's results from every 64th of them. */
+  private static long resultBytes(BatchResult result) {
+    List<@Nullable Object> values = result.values();
+    int n = values.size();
+    long sum = 0;
+    int k = 0;
+    for (int i = 0; i < n; i += 64) {
+      sum += Footprint.ofResult(values.get(i));
+      k++;
+    }
+    return k == 0 ? 0 : sum * n / k;
   }
 
   private boolean probing() {
@@ -555,6 +632,11 @@ public final class Dispatcher<R> implements ResultIterator<R> {
       if (fromSlice && preDispatchLeft <= 0) {
         return false;
       }
+      if (budgetTasks() == 0) {
+        // Over the bound: the next completion or delivery that frees bytes reads on.
+        deferredDispatches++;
+        return false;
+      }
       startChunk(fromSlice);
       Task<?> t;
       while (chunkFill < chunkWant && (t = pull()) != null) {
@@ -565,14 +647,19 @@ public final class Dispatcher<R> implements ResultIterator<R> {
       }
       formChunk();
     }
-    submit(readyBatches.pollFirst());
+    submitReady();
     return true;
+  }
+
+  private void submitReady() {
+    Long bytes = readyBatchBytes.pollFirst();
+    submit(readyBatches.pollFirst(), bytes != null ? bytes : 0);
   }
 
   /** Starts reading a chunk of tasks: a slice of the pre-dispatch, or batchSize * nWorkers. */
   private void startChunk(boolean fromSlice) {
     long full = (long) sizer.batchSize() * nWorkers;
-    chunkWant = fromSlice ? Math.min(full, preDispatchLeft) : full;
+    chunkWant = Math.min(fromSlice ? Math.min(full, preDispatchLeft) : full, budgetTasks());
     chunkFromSlice = fromSlice;
     chunkFill = 0;
     int capacity = (int) Math.min(chunkWant, 1 << 16);
@@ -584,6 +671,10 @@ public final class Dispatcher<R> implements ResultIterator<R> {
   private void appendToChunk(Task<?> t) {
     if (chunkFill == chunk.length) {
       chunk = Arrays.copyOf(chunk, (int) Math.min(chunkWant, 2L * chunk.length));
+    }
+    if ((chunkFill & 63) == 0) {
+      chunkSampleBytes += Footprint.of(t);
+      chunkSamples++;
     }
     chunk[chunkFill++] = t;
   }
@@ -601,8 +692,17 @@ public final class Dispatcher<R> implements ResultIterator<R> {
         !chunkFromSlice && size < chunkWant
             ? Math.max(1, size / (10 * nWorkers))
             : Math.max(1, size / nWorkers);
+    if (chunkSamples > 0) {
+      bytesPerTask = Math.max(Footprint.TASK, (double) chunkSampleBytes / chunkSamples);
+    }
+    chunkSampleBytes = 0;
+    chunkSamples = 0;
     for (int i = 0; i < size; i += each) {
-      readyBatches.addLast(new TaskList(Arrays.copyOfRange(chunk, i, Math.min(size, i + each))));
+      int end = Math.min(size, i + each);
+      long bytes = (long) (bytesPerTask * (end - i));
+      heldBytes += bytes;
+      readyBatches.addLast(new TaskList(Arrays.copyOfRange(chunk, i, end)));
+      readyBatchBytes.addLast(bytes);
     }
     // The chunk array is reused and overwritten; its stale references are all in batches.
     chunkFill = 0;
@@ -612,11 +712,11 @@ public final class Dispatcher<R> implements ResultIterator<R> {
   private void submitFormed() {
     if (chunkFromSlice) {
       while (!readyBatches.isEmpty()) {
-        submit(readyBatches.pollFirst());
+        submitReady();
       }
     } else {
       readCredits--;
-      submit(readyBatches.pollFirst());
+      submitReady();
     }
   }
 
@@ -650,10 +750,11 @@ public final class Dispatcher<R> implements ResultIterator<R> {
             nextIndex));
   }
 
-  private void submit(List<Task<?>> tasks) {
+  private void submit(List<Task<?>> tasks, long bytes) {
     long firstIndex = dispatchedTasks;
     TaskBatch batch = new TaskBatch(tasks, firstIndex, nested);
     Pending p = new Pending(batch.tasks(), firstIndex);
+    p.bytes = bytes;
     p.dispatchNanos = System.nanoTime();
     CompletableFuture<BatchResult> future = backend.submit(batch);
     inflight++;
@@ -700,6 +801,8 @@ public final class Dispatcher<R> implements ResultIterator<R> {
     inOrder.clear();
     doneUnordered.clear();
     readyBatches.clear();
+    readyBatchBytes.clear();
+    heldBytes = 0;
     running.clear();
     waiting.clear();
     chunk = new Task<?>[0];
@@ -726,6 +829,7 @@ public final class Dispatcher<R> implements ResultIterator<R> {
     long dispatchNanos;
     long startNanos;
     long doneNanos;
+    long bytes;
     boolean completed;
     @Nullable BatchResult result;
     @Nullable Throwable error;

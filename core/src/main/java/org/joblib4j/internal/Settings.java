@@ -23,6 +23,7 @@ import org.jspecify.annotations.Nullable;
  * @param maxNbytes the large-argument threshold in bytes, -1 for none
  * @param mmapMode how large arguments are mapped in workers
  * @param progressListener who hears of progress
+ * @param maxInFlight the bytes of pending tasks and unread results a call may hold, estimated
  */
 public record Settings(
     @Nullable String backend,
@@ -36,11 +37,12 @@ public record Settings(
     @Nullable Path tempFolder,
     @Nullable Long maxNbytes,
     @Nullable MmapMode mmapMode,
-    @Nullable ProgressListener progressListener) {
+    @Nullable ProgressListener progressListener,
+    @Nullable Long maxInFlight) {
 
   /** Nothing set. */
   public static final Settings EMPTY =
-      new Settings(null, null, null, null, null, null, null, null, null, null, null, null);
+      new Settings(null, null, null, null, null, null, null, null, null, null, null, null, null);
 
   /** Returns these settings, with each unset field taken from {@code fallback}. */
   public Settings orElse(Settings fallback) {
@@ -56,12 +58,13 @@ public record Settings(
         tempFolder != null ? tempFolder : fallback.tempFolder,
         maxNbytes != null ? maxNbytes : fallback.maxNbytes,
         mmapMode != null ? mmapMode : fallback.mmapMode,
-        progressListener != null ? progressListener : fallback.progressListener);
+        progressListener != null ? progressListener : fallback.progressListener,
+        maxInFlight != null ? maxInFlight : fallback.maxInFlight);
   }
 
   public Settings withBackend(@Nullable String v) {
     return new Settings(v, nJobs, prefer, require, verbose, timeout, preDispatch, batchSize,
-        tempFolder, maxNbytes, mmapMode, progressListener);
+        tempFolder, maxNbytes, mmapMode, progressListener, maxInFlight);
   }
 
   public Settings withNJobs(@Nullable Integer v) {
@@ -69,30 +72,30 @@ public record Settings(
       Checks.checkNJobs(v);
     }
     return new Settings(backend, v, prefer, require, verbose, timeout, preDispatch, batchSize,
-        tempFolder, maxNbytes, mmapMode, progressListener);
+        tempFolder, maxNbytes, mmapMode, progressListener, maxInFlight);
   }
 
   public Settings withPrefer(@Nullable Prefer v) {
     return new Settings(backend, nJobs, v, require, verbose, timeout, preDispatch, batchSize,
-        tempFolder, maxNbytes, mmapMode, progressListener);
+        tempFolder, maxNbytes, mmapMode, progressListener, maxInFlight);
   }
 
   public Settings withRequire(@Nullable Require v) {
     return new Settings(backend, nJobs, prefer, v, verbose, timeout, preDispatch, batchSize,
-        tempFolder, maxNbytes, mmapMode, progressListener);
+        tempFolder, maxNbytes, mmapMode, progressListener, maxInFlight);
   }
 
   public Settings withVerbose(@Nullable Integer v) {
     Checks.requireArgument(v == null || v >= 0, "verbose must be >= 0, got %s", v);
     return new Settings(backend, nJobs, prefer, require, v, timeout, preDispatch, batchSize,
-        tempFolder, maxNbytes, mmapMode, progressListener);
+        tempFolder, maxNbytes, mmapMode, progressListener, maxInFlight);
   }
 
   public Settings withTimeout(@Nullable Duration v) {
     Checks.requireArgument(
         v == null || (!v.isNegative() && !v.isZero()), "timeout must be positive, got %s", v);
     return new Settings(backend, nJobs, prefer, require, verbose, v, preDispatch, batchSize,
-        tempFolder, maxNbytes, mmapMode, progressListener);
+        tempFolder, maxNbytes, mmapMode, progressListener, maxInFlight);
   }
 
   public Settings withPreDispatch(@Nullable String v) {
@@ -100,35 +103,42 @@ public record Settings(
       PreDispatch.validate(v);
     }
     return new Settings(backend, nJobs, prefer, require, verbose, timeout, v, batchSize,
-        tempFolder, maxNbytes, mmapMode, progressListener);
+        tempFolder, maxNbytes, mmapMode, progressListener, maxInFlight);
   }
 
   public Settings withBatchSize(@Nullable Integer v) {
     Checks.requireArgument(
         v == null || v >= 0, "batchSize must be \"auto\" or a positive integer, got: %s", v);
     return new Settings(backend, nJobs, prefer, require, verbose, timeout, preDispatch, v,
-        tempFolder, maxNbytes, mmapMode, progressListener);
+        tempFolder, maxNbytes, mmapMode, progressListener, maxInFlight);
   }
 
   public Settings withTempFolder(@Nullable Path v) {
     return new Settings(backend, nJobs, prefer, require, verbose, timeout, preDispatch, batchSize,
-        v, maxNbytes, mmapMode, progressListener);
+        v, maxNbytes, mmapMode, progressListener, maxInFlight);
   }
 
   public Settings withMaxNbytes(@Nullable Long v) {
     Checks.requireArgument(
         v == null || v >= -1, "maxNbytes must be >= 0 (or null to disable), got %s", v);
     return new Settings(backend, nJobs, prefer, require, verbose, timeout, preDispatch, batchSize,
-        tempFolder, v, mmapMode, progressListener);
+        tempFolder, v, mmapMode, progressListener, maxInFlight);
   }
 
   public Settings withMmapMode(@Nullable MmapMode v) {
     return new Settings(backend, nJobs, prefer, require, verbose, timeout, preDispatch, batchSize,
-        tempFolder, maxNbytes, v, progressListener);
+        tempFolder, maxNbytes, v, progressListener, maxInFlight);
   }
 
   public Settings withProgressListener(@Nullable ProgressListener v) {
     return new Settings(backend, nJobs, prefer, require, verbose, timeout, preDispatch, batchSize,
-        tempFolder, maxNbytes, mmapMode, v);
+        tempFolder, maxNbytes, mmapMode, v, maxInFlight);
+  }
+
+  public Settings withMaxInFlight(@Nullable Long v) {
+    Checks.requireArgument(
+        v == null || v > 0, "maxInFlight must be a positive number of bytes, got %s", v);
+    return new Settings(backend, nJobs, prefer, require, verbose, timeout, preDispatch, batchSize,
+        tempFolder, maxNbytes, mmapMode, progressListener, v);
   }
 }

@@ -19,7 +19,7 @@ public final class SettingsSource {
   /** The options that can be set from outside, as their lowerCamelCase names. */
   static final String[] OPTIONS = {
     "backend", "nJobs", "prefer", "require", "verbose", "timeout", "preDispatch", "batchSize",
-    "tempFolder", "maxNbytes", "mmapMode"
+    "tempFolder", "maxNbytes", "mmapMode", "maxInFlight"
   };
 
   private SettingsSource() {}
@@ -92,6 +92,8 @@ public final class SettingsSource {
             v.equalsIgnoreCase("none") || v.equalsIgnoreCase("null") ? -1L : Sizes.parse(v));
       case "mmapMode":
         return s.withMmapMode(parseMmapMode(v));
+      case "maxInFlight":
+        return s.withMaxInFlight(Sizes.parse(v));
       default:
         throw new IllegalArgumentException("Unknown option " + option);
     }
