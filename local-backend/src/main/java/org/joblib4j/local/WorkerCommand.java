@@ -72,7 +72,10 @@ final class WorkerCommand {
   /**
    * Returns the options of the parent's command line that workers need too: module options ({@code
    * --add-opens}, {@code --add-exports}, {@code --add-modules}, {@code --add-reads}, {@code
-   * -XX:+IgnoreUnrecognizedVMOptions}) and the {@code joblib4j.*} system properties.
+   * -XX:+IgnoreUnrecognizedVMOptions}), the options that allow native access and {@code
+   * sun.misc.Unsafe} ({@code --enable-native-access}, {@code --illegal-native-access}, {@code
+   * --sun-misc-unsafe-memory-access}: a warning the program silenced must not come back from its
+   * workers) and the {@code joblib4j.*} system properties.
    */
   static List<String> inherited(List<String> parentArguments) {
     List<String> kept = new ArrayList<>();
@@ -81,7 +84,10 @@ final class WorkerCommand {
       if (a.startsWith("--add-opens")
           || a.startsWith("--add-exports")
           || a.startsWith("--add-modules")
-          || a.startsWith("--add-reads")) {
+          || a.startsWith("--add-reads")
+          || a.startsWith("--enable-native-access")
+          || a.startsWith("--illegal-native-access")
+          || a.startsWith("--sun-misc-unsafe-memory-access")) {
         kept.add(a);
         if (!a.contains("=") && i + 1 < parentArguments.size()) {
           kept.add(parentArguments.get(++i));
