@@ -38,6 +38,9 @@ final class WorkerCommand {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(Inherited.OPTIONS);
+    if (Inherited.NATIVE_ACCESS_BY_MANIFEST) {
+      cmd.add("--enable-native-access=ALL-UNNAMED");
+    }
     cmd.add("-XX:+ExitOnOutOfMemoryError");
     cmd.add("-XX:+DisplayVMOutputToStderr");
     cmd.add("-Xlog:disable");
@@ -137,6 +140,16 @@ final class WorkerCommand {
     static final List<String> OPTIONS = inherited(parentArguments());
 
     /**
+     * Whether the parent may call native code (JNI, as zstd-jni and lz4-java do) without the
+     * warning of JDK 24 and later, though no option said so: an executable jar's {@code
+     * Enable-Native-Access: ALL-UNNAMED} manifest entry. Workers start with {@code -cp}, where no
+     * manifest counts, so they get the option instead.
+     */
+    static final boolean NATIVE_ACCESS_BY_MANIFEST =
+        OPTIONS.stream().noneMatch(o -> o.startsWith("--enable-native-access"))
+            && nativeAccessEnabled(WorkerCommand.class.getModule());
+
+    /**
      * Returns the parent JVM's options. The process's own command line is read first, as it is
      * cheap; the management bean, which loads JMX, only when that is unavailable or uses argument
      * files.
@@ -150,6 +163,18 @@ final class WorkerCommand {
         }
       }
       return ManagementFactory.getRuntimeMXBean().getInputArguments();
+    }
+  }
+
+  /** Returns {@code Module.isNativeAccessEnabled()} (JDK 22 and later); false before JDK 22. */
+  static boolean nativeAccessEnabled(Module module) {
+    if (Runtime.version().feature() < 22) {
+      return false;
+    }
+    try {
+      return (Boolean) Module.class.getMethod("isNativeAccessEnabled").invoke(module);
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      return false;
     }
   }
 
