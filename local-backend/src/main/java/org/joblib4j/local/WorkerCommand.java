@@ -78,7 +78,8 @@ final class WorkerCommand {
    * -XX:+IgnoreUnrecognizedVMOptions}), the options that allow native access and {@code
    * sun.misc.Unsafe} ({@code --enable-native-access}, {@code --illegal-native-access}, {@code
    * --sun-misc-unsafe-memory-access}: a warning the program silenced must not come back from its
-   * workers) and the {@code joblib4j.*} system properties.
+   * workers) and the {@code joblib4j.*} system properties. {@code --add-opens} and {@code
+   * --add-exports} of packages this JVM does not have are left out.
    */
   static List<String> inherited(List<String> parentArguments) {
     List<String> kept = new ArrayList<>();
@@ -91,15 +92,43 @@ final class WorkerCommand {
           || a.startsWith("--enable-native-access")
           || a.startsWith("--illegal-native-access")
           || a.startsWith("--sun-misc-unsafe-memory-access")) {
-        kept.add(a);
-        if (!a.contains("=") && i + 1 < parentArguments.size()) {
-          kept.add(parentArguments.get(++i));
+        boolean separate = !a.contains("=") && i + 1 < parentArguments.size();
+        String value = separate ? parentArguments.get(i + 1) : a.substring(a.indexOf('=') + 1);
+        boolean packageOption = a.startsWith("--add-opens") || a.startsWith("--add-exports");
+        if (!packageOption || packageExists(value)) {
+          kept.add(a);
+          if (separate) {
+            kept.add(value);
+          }
+        }
+        if (separate) {
+          i++;
         }
       } else if (a.equals("-XX:+IgnoreUnrecognizedVMOptions") || a.startsWith("-Djoblib4j.")) {
         kept.add(a);
       }
     }
     return kept;
+  }
+
+  /**
+   * Returns whether the package of an {@code --add-opens} or {@code --add-exports} value ({@code
+   * module/package=targets}) is in this JVM. One that is not, such as {@code
+   * java.base/sun.security.action} (in Spark's option list) on JDK 25, made the parent print
+   * "WARNING: package ... not in ..." once; workers do not get it, so as not to print it again.
+   */
+  static boolean packageExists(String value) {
+    int slash = value.indexOf('/');
+    int equals = value.indexOf('=');
+    if (slash <= 0 || equals <= slash + 1) {
+      return true; // not of that form: passed on as the parent had it
+    }
+    String module = value.substring(0, slash);
+    String pkg = value.substring(slash + 1, equals);
+    return ModuleLayer.boot()
+        .findModule(module)
+        .map(m -> m.getPackages().contains(pkg))
+        .orElse(false);
   }
 
   /** Returns how long a worker may stay idle before it exits: 300 s unless a property says. */

@@ -30,4 +30,24 @@ class WorkerCommandTest {
             "--add-opens=java.base/java.lang=ALL-UNNAMED",
             "-Djoblib4j.verbose=10");
   }
+
+  @Test
+  void inherited_optionsForPackagesThisJvmLacks_areDropped() {
+    List<String> parent =
+        List.of(
+            "--add-opens=java.base/java.nio=ALL-UNNAMED",
+            "--add-opens=java.base/no.such.pkg=ALL-UNNAMED",
+            "--add-exports",
+            "no.such.module/p=ALL-UNNAMED",
+            "--add-exports",
+            "java.base/sun.nio.ch=ALL-UNNAMED",
+            "-XX:+IgnoreUnrecognizedVMOptions");
+
+    assertThat(WorkerCommand.inherited(parent))
+        .containsExactly(
+            "--add-opens=java.base/java.nio=ALL-UNNAMED",
+            "--add-exports",
+            "java.base/sun.nio.ch=ALL-UNNAMED",
+            "-XX:+IgnoreUnrecognizedVMOptions");
+  }
 }
