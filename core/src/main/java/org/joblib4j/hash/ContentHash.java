@@ -1,5 +1,10 @@
 package org.joblib4j.hash;
 
+import com.dynatrace.hash4j.hashing.ByteAccess;
+import com.dynatrace.hash4j.hashing.HashStream128;
+import com.dynatrace.hash4j.hashing.HashValue128;
+import com.dynatrace.hash4j.hashing.Hasher128;
+import com.dynatrace.hash4j.hashing.Hashing;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.ObjectOutputStream;
@@ -29,14 +34,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import net.openhft.hashing.Access;
-import net.openhft.hashing.LongTupleHashFunction;
 import org.joblib4j.internal.Lambdas;
 import org.jspecify.annotations.Nullable;
 
 /**
  * A 128-bit content hash of value graphs, stable across runs, JVMs and machines: the XXH3-128
- * digest (zero-allocation-hashing's {@code xx128}) of a canonical encoding of the graph. This class
+ * digest (hash4j's {@code xxh3_128}, with seed 0) of a canonical encoding of the graph. This class
  * is thread-safe.
  *
  * <p>The encoding, and so the hash, follows these rules:
@@ -85,17 +88,19 @@ public final class ContentHash {
     return "0000000000000000".substring(s.length()) + s;
   }
 
-  /* Design note: XXH3 from zero-allocation-hashing has no streaming interface, so the graph is
-   * encoded into a byte array that is hashed once at the end. Large primitive arrays and buffers
-   * are not copied into it: their bytes are hashed in place and the 16-byte digest stands in for
-   * them. Set elements and map entries are encoded by a sub-encoder each, and their digests are
+  /* Design note: the graph is encoded into a byte array that is hashed once at the end. Large
+   * primitive arrays and buffers are not copied into it: their bytes (little-endian) are hashed by
+   * their own XXH3 stream and the 16-byte digest stands in for them. hash4j reads memory with
+   * VarHandles, not sun.misc.Unsafe, so hashing prints no deprecation warning on JDK 24 and later;
+   * its digests are those of the reference XXH3-128, equal to the ones zero-allocation-hashing gave
+   * on little-endian machines, so keys of existing caches stay valid. Set elements and map entries are encoded by a sub-encoder each, and their digests are
    * sorted, which makes the result independent of iteration order. Back references count the
    * levels up the current path instead of numbering objects in visit order, because a visit
    * order would depend on the iteration order of hash-based collections. */
   static final class Encoder {
-    private static final LongTupleHashFunction XX = LongTupleHashFunction.xx128();
-    private static final Access<Object> NATIVE = Access.unsafe();
-    private static final Access<ByteBuffer> BUFFER_ACCESS = Access.toByteBuffer();
+    private static final Hasher128 XX = Hashing.xxh3_128();
+    private static final ByteAccess<ByteBuffer> BUFFER_ACCESS =
+        ByteAccess.forByteBuffer(ByteOrder.LITTLE_ENDIAN);
 
     /** Arrays of more bytes than this are hashed in place. */
     private static final int INLINE = 256;
@@ -138,7 +143,37 @@ public final class ContentHash {
     }
 
     long[] digest() {
-      return XX.hashBytes(buf, 0, len);
+      return pair(XX.hashBytesTo128Bits(buf, 0, len));
+    }
+
+    /** Returns a digest as {low 64 bits, high 64 bits}. */
+    private static long[] pair(HashValue128 h) {
+      return new long[] {h.getLeastSignificantBits(), h.getMostSignificantBits()};
+    }
+
+    /** Returns the digest of the little-endian bytes of a primitive array. */
+    private static long[] arrayDigest(Object array) {
+      HashStream128 s = XX.hashStream();
+      if (array instanceof byte[] a) {
+        s.putBytes(a);
+      } else if (array instanceof double[] a) {
+        s.putDoubles(a);
+      } else if (array instanceof long[] a) {
+        s.putLongs(a);
+      } else if (array instanceof int[] a) {
+        s.putInts(a);
+      } else if (array instanceof float[] a) {
+        s.putFloats(a);
+      } else if (array instanceof short[] a) {
+        s.putShorts(a);
+      } else if (array instanceof char[] a) {
+        s.putChars(a);
+      } else if (array instanceof boolean[] a) {
+        s.putBooleans(a);
+      } else {
+        throw new IllegalArgumentException("not a primitive array: " + array.getClass().getName());
+      }
+      return pair(s.get());
     }
 
     void reset() {
@@ -418,7 +453,7 @@ public final class ContentHash {
         }
         len += (int) bytes;
       } else {
-        long[] d = XX.hash(array, NATIVE, Unsafes.baseOffset(array.getClass()), bytes);
+        long[] d = arrayDigest(array);
         putLong(d[0]);
         putLong(d[1]);
       }
@@ -430,9 +465,9 @@ public final class ContentHash {
       long[] d;
       if (b instanceof ByteBuffer bb) {
         type = 1;
-        // Through the public buffer API: the library's direct-buffer path needs JDK internals.
+        // Through the public buffer API, which reads heap and direct buffers alike.
         ByteBuffer le = bb.duplicate().order(ByteOrder.LITTLE_ENDIAN);
-        d = XX.hash(le, BUFFER_ACCESS, le.position(), le.remaining());
+        d = pair(XX.hashBytesTo128Bits(le, le.position(), le.remaining(), BUFFER_ACCESS));
       } else {
         Object array = copyOut(b);
         type = elementSize(array.getClass().getComponentType()) + 10;
@@ -443,12 +478,7 @@ public final class ContentHash {
         } else if (array instanceof double[]) {
           type = 22;
         }
-        d =
-            XX.hash(
-                array,
-                NATIVE,
-                Unsafes.baseOffset(array.getClass()),
-                (long) b.remaining() * elementSize(array.getClass().getComponentType()));
+        d = arrayDigest(array);
       }
       putInt(type);
       putInt(b.remaining());

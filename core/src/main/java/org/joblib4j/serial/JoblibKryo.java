@@ -22,6 +22,20 @@ import org.jspecify.annotations.Nullable;
  * not: instances come from pools.
  */
 public class JoblibKryo extends Kryo {
+  /* Design note: kryo5 takes sun.misc.Unsafe when it can (its UnsafeUtil calls arrayBaseOffset),
+   * and from JDK 24 on that first call makes the JVM print a deprecation warning, in the program
+   * and in every worker JVM, that only a JVM option silences. Unsafe is only a faster way for
+   * Kryo's FieldSerializer to read and write fields: with kryo.unsafe=false it uses ReflectASM or
+   * reflection instead, and writes the same bytes. Kryo reads the property once, when its Util
+   * class initializes, which first happens in Kryo's constructor: after this initializer, which
+   * the JVM runs before the first JoblibKryo is built. Only kryo5 reads it (Spark's Kryo 4 does
+   * not), and a value the program set itself is kept. */
+  static {
+    if (System.getProperty("kryo.unsafe") == null) {
+      System.setProperty("kryo.unsafe", "false");
+    }
+  }
+
   private final JavaSerializer java = new JavaSerializer();
 
   /**

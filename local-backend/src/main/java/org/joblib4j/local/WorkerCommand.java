@@ -38,6 +38,9 @@ final class WorkerCommand {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(Inherited.OPTIONS);
+    if (Inherited.NATIVE_ACCESS_BY_MANIFEST) {
+      cmd.add("--enable-native-access=ALL-UNNAMED");
+    }
     cmd.add("-XX:+ExitOnOutOfMemoryError");
     cmd.add("-XX:+DisplayVMOutputToStderr");
     cmd.add("-Xlog:disable");
@@ -72,7 +75,11 @@ final class WorkerCommand {
   /**
    * Returns the options of the parent's command line that workers need too: module options ({@code
    * --add-opens}, {@code --add-exports}, {@code --add-modules}, {@code --add-reads}, {@code
-   * -XX:+IgnoreUnrecognizedVMOptions}) and the {@code joblib4j.*} system properties.
+   * -XX:+IgnoreUnrecognizedVMOptions}), the options that allow native access and {@code
+   * sun.misc.Unsafe} ({@code --enable-native-access}, {@code --illegal-native-access}, {@code
+   * --sun-misc-unsafe-memory-access}: a warning the program silenced must not come back from its
+   * workers) and the {@code joblib4j.*} system properties. {@code --add-opens} and {@code
+   * --add-exports} of packages this JVM does not have are left out.
    */
   static List<String> inherited(List<String> parentArguments) {
     List<String> kept = new ArrayList<>();
@@ -81,16 +88,47 @@ final class WorkerCommand {
       if (a.startsWith("--add-opens")
           || a.startsWith("--add-exports")
           || a.startsWith("--add-modules")
-          || a.startsWith("--add-reads")) {
-        kept.add(a);
-        if (!a.contains("=") && i + 1 < parentArguments.size()) {
-          kept.add(parentArguments.get(++i));
+          || a.startsWith("--add-reads")
+          || a.startsWith("--enable-native-access")
+          || a.startsWith("--illegal-native-access")
+          || a.startsWith("--sun-misc-unsafe-memory-access")) {
+        boolean separate = !a.contains("=") && i + 1 < parentArguments.size();
+        String value = separate ? parentArguments.get(i + 1) : a.substring(a.indexOf('=') + 1);
+        boolean packageOption = a.startsWith("--add-opens") || a.startsWith("--add-exports");
+        if (!packageOption || packageExists(value)) {
+          kept.add(a);
+          if (separate) {
+            kept.add(value);
+          }
+        }
+        if (separate) {
+          i++;
         }
       } else if (a.equals("-XX:+IgnoreUnrecognizedVMOptions") || a.startsWith("-Djoblib4j.")) {
         kept.add(a);
       }
     }
     return kept;
+  }
+
+  /**
+   * Returns whether the package of an {@code --add-opens} or {@code --add-exports} value ({@code
+   * module/package=targets}) is in this JVM. One that is not, such as {@code
+   * java.base/sun.security.action} (in Spark's option list) on JDK 25, made the parent print
+   * "WARNING: package ... not in ..." once; workers do not get it, so as not to print it again.
+   */
+  static boolean packageExists(String value) {
+    int slash = value.indexOf('/');
+    int equals = value.indexOf('=');
+    if (slash <= 0 || equals <= slash + 1) {
+      return true; // not of that form: passed on as the parent had it
+    }
+    String module = value.substring(0, slash);
+    String pkg = value.substring(slash + 1, equals);
+    return ModuleLayer.boot()
+        .findModule(module)
+        .map(m -> m.getPackages().contains(pkg))
+        .orElse(false);
   }
 
   /** Returns how long a worker may stay idle before it exits: 300 s unless a property says. */
@@ -131,6 +169,16 @@ final class WorkerCommand {
     static final List<String> OPTIONS = inherited(parentArguments());
 
     /**
+     * Whether the parent may call native code (JNI, as zstd-jni and lz4-java do) without the
+     * warning of JDK 24 and later, though no option said so: an executable jar's {@code
+     * Enable-Native-Access: ALL-UNNAMED} manifest entry. Workers start with {@code -cp}, where no
+     * manifest counts, so they get the option instead.
+     */
+    static final boolean NATIVE_ACCESS_BY_MANIFEST =
+        OPTIONS.stream().noneMatch(o -> o.startsWith("--enable-native-access"))
+            && nativeAccessEnabled(WorkerCommand.class.getModule());
+
+    /**
      * Returns the parent JVM's options. The process's own command line is read first, as it is
      * cheap; the management bean, which loads JMX, only when that is unavailable or uses argument
      * files.
@@ -144,6 +192,18 @@ final class WorkerCommand {
         }
       }
       return ManagementFactory.getRuntimeMXBean().getInputArguments();
+    }
+  }
+
+  /** Returns {@code Module.isNativeAccessEnabled()} (JDK 22 and later); false before JDK 22. */
+  static boolean nativeAccessEnabled(Module module) {
+    if (Runtime.version().feature() < 22) {
+      return false;
+    }
+    try {
+      return (Boolean) Module.class.getMethod("isNativeAccessEnabled").invoke(module);
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      return false;
     }
   }
 

@@ -33,7 +33,11 @@ import java.util.stream.Stream;
 final class StandaloneCluster implements AutoCloseable {
   /** Class path entries that are the application's, shipped in the application jar. */
   private static final List<String> APP =
-      List.of("/org/joblib4j/", "/com/esotericsoftware/kryo5/", "/net/openhft/", "/org/tukaani/");
+      List.of(
+          "/org/joblib4j/",
+          "/com/esotericsoftware/kryo5/",
+          "/com/dynatrace/hash4j/",
+          "/org/tukaani/");
 
   /** Class path entries that belong to the test tools, in neither place. */
   private static final List<String> TEST_TOOLS =
