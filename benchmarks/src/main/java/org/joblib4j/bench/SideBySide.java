@@ -67,20 +67,21 @@ import org.jspecify.annotations.Nullable;
  * <p>Each figure is the median of a few runs after warm-up runs. System properties, all optional:
  * {@code joblib4j.bench.quick=true} (small sizes for a smoke run; does not rewrite the docs),
  * {@code joblib4j.bench.only=P1,P3} (run some scenarios; does not rewrite the docs unless {@code
- * .out} names a file), {@code joblib4j.bench.reps}, {@code
- * joblib4j.bench.tinyTasks}, {@code .cpuTasks}, {@code .cpuMillis}, {@code .sparkTinyTasks},
- * {@code .sparkSlowTasks}, {@code .sparkSlowMillis}, {@code .bytes}, {@code .compressibleBytes},
- * {@code .memoryBytes}, {@code .python} (the interpreter), {@code .out} (the Markdown file to
- * rewrite, {@code docs/benchmarks.md} by default; {@code none} writes nothing).
+ * .out} names a file), {@code joblib4j.bench.reps}, {@code joblib4j.bench.tinyTasks}, {@code
+ * .cpuTasks}, {@code .cpuMillis}, {@code .sparkTinyTasks}, {@code .sparkSlowTasks}, {@code
+ * .sparkSlowMillis}, {@code .bytes}, {@code .compressibleBytes}, {@code .memoryBytes}, {@code
+ * .python} (the interpreter), {@code .out} (the Markdown file to rewrite, {@code
+ * docs/benchmarks.md} by default; {@code none} writes nothing).
  */
 public final class SideBySide {
   private static final String COMMAND =
       "mvn -q -B -DskipTests package -pl benchmarks -am && java -Xmx6g"
           + " -XX:+IgnoreUnrecognizedVMOptions --add-opens=java.base/java.lang=ALL-UNNAMED"
           + " --add-opens=java.base/java.lang.invoke=ALL-UNNAMED"
-          + " --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED"
-          + " --add-opens=java.base/sun.nio.ch=ALL-UNNAMED"
-          + " -cp benchmarks/target/benchmarks.jar org.joblib4j.bench.SideBySide";
+          + " --add-opens=java.base/java.nio=ALL-UNNAMED"
+          + " --add-opens=java.base/java.util=ALL-UNNAMED"
+          + " --add-opens=java.base/sun.nio.ch=ALL-UNNAMED -cp benchmarks/target/benchmarks.jar"
+          + " org.joblib4j.bench.SideBySide";
 
   /** The heading from which the hand-written part of the generated page is kept. */
   static final String KEPT_HEADING = "## Analysis";
@@ -214,19 +215,37 @@ public final class SideBySide {
     rows.add(compare("P1", what + ", threading", n, th, "ExecutorService", es, "", 0));
     rows.add(
         comparePython(
-            "P1", what + ", threading", n, th, "joblib threading", py.get("tiny_threading"),
-            "≥ 20× joblib threading", 20));
+            "P1",
+            what + ", threading",
+            n,
+            th,
+            "joblib threading",
+            py.get("tiny_threading"),
+            "≥ 20× joblib threading",
+            20));
     if (hasBackend("processes")) {
       double pr = Timing.median(warm, reps, () -> TinyTaskBenchmark.joblib4j("processes", n));
       say("P1 processes " + Row.time(pr));
       rows.add(
           comparePython(
-              "P1", what + ", processes", n, pr, "joblib loky (warm)", py.get("tiny_loky"),
-              "≥ 5× loky warm", 5));
+              "P1",
+              what + ", processes",
+              n,
+              pr,
+              "joblib loky (warm)",
+              py.get("tiny_loky"),
+              "≥ 5× loky warm",
+              5));
       rows.add(compare("P1", what + ", processes", n, pr, "parallel stream", ps, "", 0));
     } else {
-      rows.add(missingBackend("P1", what + ", processes", "processes", "joblib loky (warm)",
-          py.get("tiny_loky"), n));
+      rows.add(
+          missingBackend(
+              "P1",
+              what + ", processes",
+              "processes",
+              "joblib loky (warm)",
+              py.get("tiny_loky"),
+              n));
     }
   }
 
@@ -236,8 +255,11 @@ public final class SideBySide {
   private void p2CpuBound() throws Exception {
     long rounds = Work.calibrate(cpuMillis);
     String what =
-        String.format(Locale.ROOT, "%d CPU-bound %d ms tasks, speed-up nJobs=2 / nJobs=1",
-            cpuTasks, cpuMillis);
+        String.format(
+            Locale.ROOT,
+            "%d CPU-bound %d ms tasks, speed-up nJobs=2 / nJobs=1",
+            cpuTasks,
+            cpuMillis);
     Map<String, Double> py = Map.of();
     if (python.available()) {
       py = python.run("cpu", cpuTasks, cpuMillis, 1, slowReps);
@@ -252,16 +274,28 @@ public final class SideBySide {
       double processes = speedUp("processes", rounds);
       rows.add(speedUpRow("P2", what + ", processes", processes, loky, "≥ 1.95×", 1.95));
     } else {
-      rows.add(notAvailable("P2", what + ", processes", "joblib loky",
-          loky == null ? "n/a" : Row.times(loky), "≥ 1.95×", "the processes backend"));
+      rows.add(
+          notAvailable(
+              "P2",
+              what + ", processes",
+              "joblib loky",
+              loky == null ? "n/a" : Row.times(loky),
+              "≥ 1.95×",
+              "the processes backend"));
     }
     if (hasBackend("spark")) {
       sparkContext();
       double s = speedUp("spark", rounds);
       rows.add(speedUpRow("P2", what + ", spark local[2]", s, loky, "≥ 1.8×", 1.8));
     } else {
-      rows.add(notAvailable("P2", what + ", spark local[2]", "joblib loky",
-          loky == null ? "n/a" : Row.times(loky), "≥ 1.8×", "the spark backend"));
+      rows.add(
+          notAvailable(
+              "P2",
+              what + ", spark local[2]",
+              "joblib loky",
+              loky == null ? "n/a" : Row.times(loky),
+              "≥ 1.8×",
+              "the spark backend"));
     }
   }
 
@@ -282,8 +316,13 @@ public final class SideBySide {
         twos.add(two);
       }
     }
-    say(String.format(Locale.ROOT, "P2 %s: nJobs=1 %s, nJobs=2 %s", backend,
-        Row.time(median(ones)), Row.time(median(twos))));
+    say(
+        String.format(
+            Locale.ROOT,
+            "P2 %s: nJobs=1 %s, nJobs=2 %s",
+            backend,
+            Row.time(median(ones)),
+            Row.time(median(twos))));
     return median(ratios);
   }
 
@@ -325,10 +364,22 @@ public final class SideBySide {
       String cold = "first call of 10 trivial tasks in a fresh JVM (cold pool), " + backend;
       String warm = "warm call of 10 trivial tasks, " + backend;
       if (!hasBackend(backend)) {
-        rows.add(notAvailable("P3", cold, "joblib loky", pyTime(py.get("pool_cold")),
-            "≤ loky's", "the " + backend + " backend"));
-        rows.add(notAvailable("P3", warm, "joblib loky", pyTime(py.get("pool_warm")), "≤ 1 ms",
-            "the " + backend + " backend"));
+        rows.add(
+            notAvailable(
+                "P3",
+                cold,
+                "joblib loky",
+                pyTime(py.get("pool_cold")),
+                "≤ loky's",
+                "the " + backend + " backend"));
+        rows.add(
+            notAvailable(
+                "P3",
+                warm,
+                "joblib loky",
+                pyTime(py.get("pool_warm")),
+                "≤ 1 ms",
+                "the " + backend + " backend"));
         continue;
       }
       // A program using joblib4j-local has it and core on its class path, not this 230 MB jar
@@ -343,18 +394,52 @@ public final class SideBySide {
       double c = median(colds);
       double fat = median(fatColds);
       // Warm: in this JVM, whose JIT has compiled the dispatch path, on a pool that is up.
-      double w = Timing.median(200, 201, () -> new Parallel().backend(backend).nJobs(2)
-          .run(IntStream.range(0, 10).mapToObj(i -> delayed(Work::identity, -i))));
-      say("P3 " + backend + ": cold " + Row.time(c) + " (" + Row.time(fat)
-          + " from the benchmarks jar), warm " + Row.time(w));
+      double w =
+          Timing.median(
+              200,
+              201,
+              () ->
+                  new Parallel()
+                      .backend(backend)
+                      .nJobs(2)
+                      .run(IntStream.range(0, 10).mapToObj(i -> delayed(Work::identity, -i))));
+      say(
+          "P3 "
+              + backend
+              + ": cold "
+              + Row.time(c)
+              + " ("
+              + Row.time(fat)
+              + " from the benchmarks jar), warm "
+              + Row.time(w));
       boolean processes = backend.equals("processes");
-      rows.add(timeRow("P3", cold + ", class path: joblib4j-core, joblib4j-local and their"
-              + " dependencies", c, "joblib loky", py.get("pool_cold"),
-          processes ? "≤ loky's" : "", processes ? c <= nz(py.get("pool_cold")) : null));
-      rows.add(timeRow("P3", cold + ", class path: the 230 MB benchmarks jar (Spark inside)",
-          fat, "joblib loky", py.get("pool_cold"), "", null));
-      rows.add(timeRow("P3", warm, w, "joblib loky", py.get("pool_warm"),
-          processes ? "≤ 1 ms" : "", processes ? w <= 0.001 : null));
+      rows.add(
+          timeRow(
+              "P3",
+              cold + ", class path: joblib4j-core, joblib4j-local and their" + " dependencies",
+              c,
+              "joblib loky",
+              py.get("pool_cold"),
+              processes ? "≤ loky's" : "",
+              processes ? c <= nz(py.get("pool_cold")) : null));
+      rows.add(
+          timeRow(
+              "P3",
+              cold + ", class path: the 230 MB benchmarks jar (Spark inside)",
+              fat,
+              "joblib loky",
+              py.get("pool_cold"),
+              "",
+              null));
+      rows.add(
+          timeRow(
+              "P3",
+              warm,
+              w,
+              "joblib loky",
+              py.get("pool_warm"),
+              processes ? "≤ 1 ms" : "",
+              processes ? w <= 0.001 : null));
     }
   }
 
@@ -402,8 +487,13 @@ public final class SideBySide {
     }
     if (!p.waitFor(300, TimeUnit.SECONDS) || p.exitValue() != 0 || out.size() < 2) {
       p.destroyForcibly();
-      throw new IOException("fresh JVM failed for " + mainClass + " " + String.join(" ", args)
-          + ": " + String.join("\n", all));
+      throw new IOException(
+          "fresh JVM failed for "
+              + mainClass
+              + " "
+              + String.join(" ", args)
+              + ": "
+              + String.join("\n", all));
     }
     return out;
   }
@@ -419,39 +509,57 @@ public final class SideBySide {
   }
 
   /**
-   * Measures the two P4 workloads on {@code jsc}, hand-written and through the spark backend
-   * (which uses the active context), and adds their rows under the name {@code where}.
+   * Measures the two P4 workloads on {@code jsc}, hand-written and through the spark backend (which
+   * uses the active context), and adds their rows under the name {@code where}.
    */
   private void p4Workloads(JavaSparkContext jsc, String where) throws Exception {
     int slices = jsc.defaultParallelism();
     List<Double> tiny =
         IntStream.range(0, sparkTinyTasks).mapToObj(i -> (double) i).collect(Collectors.toList());
     List<Integer> slow =
-        IntStream.range(0, sparkSlowTasks).mapToObj(i -> sparkSlowMillis)
+        IntStream.range(0, sparkSlowTasks)
+            .mapToObj(i -> sparkSlowMillis)
             .collect(Collectors.toList());
     double handTiny =
         Timing.median(reps, reps, () -> jsc.parallelize(tiny, slices).map(Math::sqrt).collect());
     double handSlow =
         Timing.median(1, slowReps, () -> jsc.parallelize(slow, slices).map(Work::sleep).collect());
-    say("P4 " + where + " hand-written RDD: tiny " + Row.time(handTiny) + ", slow "
-        + Row.time(handSlow));
+    say(
+        "P4 "
+            + where
+            + " hand-written RDD: tiny "
+            + Row.time(handTiny)
+            + ", slow "
+            + Row.time(handSlow));
     String tinyWhat = String.format(Locale.ROOT, "%,d tiny tasks, %s", sparkTinyTasks, where);
-    String slowWhat = String.format(Locale.ROOT, "%d tasks of %d ms, %s",
-        sparkSlowTasks, sparkSlowMillis, where);
+    String slowWhat =
+        String.format(Locale.ROOT, "%d tasks of %d ms, %s", sparkSlowTasks, sparkSlowMillis, where);
     String peer = "hand-written RDD code";
     if (!hasBackend("spark")) {
-      rows.add(notAvailable("P4", tinyWhat, peer, Row.time(handTiny), P4_TARGET,
-          "the spark backend"));
-      rows.add(notAvailable("P4", slowWhat, peer, Row.time(handSlow), P4_TARGET,
-          "the spark backend"));
+      rows.add(
+          notAvailable("P4", tinyWhat, peer, Row.time(handTiny), P4_TARGET, "the spark backend"));
+      rows.add(
+          notAvailable("P4", slowWhat, peer, Row.time(handSlow), P4_TARGET, "the spark backend"));
       return;
     }
     double jTiny =
-        Timing.median(reps, reps, () -> new Parallel().backend("spark").nJobs(2)
-            .run(tiny.stream().map(x -> delayed(Math::sqrt, x))));
+        Timing.median(
+            reps,
+            reps,
+            () ->
+                new Parallel()
+                    .backend("spark")
+                    .nJobs(2)
+                    .run(tiny.stream().map(x -> delayed(Math::sqrt, x))));
     double jSlow =
-        Timing.median(1, slowReps, () -> new Parallel().backend("spark").nJobs(2)
-            .run(slow.stream().map(ms -> delayed(Work::sleep, ms))));
+        Timing.median(
+            1,
+            slowReps,
+            () ->
+                new Parallel()
+                    .backend("spark")
+                    .nJobs(2)
+                    .run(slow.stream().map(ms -> delayed(Work::sleep, ms))));
     say("P4 " + where + " spark backend: tiny " + Row.time(jTiny) + ", slow " + Row.time(jSlow));
     rows.add(compare("P4", tinyWhat, sparkTinyTasks, jTiny, peer, handTiny, P4_TARGET, 1 / 1.2));
     rows.add(compare("P4", slowWhat, sparkSlowTasks, jSlow, peer, handSlow, P4_TARGET, 1 / 1.2));
@@ -495,10 +603,14 @@ public final class SideBySide {
       long deadline = System.nanoTime() + timeout.toNanos();
       while (spark.sc().statusTracker().getExecutorInfos().length < 2) {
         if (System.nanoTime() > deadline) {
-          say("P4 standalone: no executor registered within " + timeout.toSeconds() + " s; worker"
-              + " log:\n" + cluster.tail("worker"));
-          p4StandaloneUnavailable(where, "no executor registered within "
-              + timeout.toSeconds() + " s");
+          say(
+              "P4 standalone: no executor registered within "
+                  + timeout.toSeconds()
+                  + " s; worker"
+                  + " log:\n"
+                  + cluster.tail("worker"));
+          p4StandaloneUnavailable(
+              where, "no executor registered within " + timeout.toSeconds() + " s");
           return;
         }
         Thread.sleep(100);
@@ -512,12 +624,21 @@ public final class SideBySide {
   }
 
   private void p4StandaloneUnavailable(String where, String reason) {
-    for (String what : List.of(
-        String.format(Locale.ROOT, "%,d tiny tasks, %s", sparkTinyTasks, where),
-        String.format(Locale.ROOT, "%d tasks of %d ms, %s", sparkSlowTasks, sparkSlowMillis,
-            where))) {
-      rows.add(new Row("P4", what, "n/a", "hand-written RDD code", "n/a", "n/a", P4_TARGET,
-          "not available: " + reason));
+    for (String what :
+        List.of(
+            String.format(Locale.ROOT, "%,d tiny tasks, %s", sparkTinyTasks, where),
+            String.format(
+                Locale.ROOT, "%d tasks of %d ms, %s", sparkSlowTasks, sparkSlowMillis, where))) {
+      rows.add(
+          new Row(
+              "P4",
+              what,
+              "n/a",
+              "hand-written RDD code",
+              "n/a",
+              "n/a",
+              P4_TARGET,
+              "not available: " + reason));
     }
   }
 
@@ -554,8 +675,9 @@ public final class SideBySide {
       t = Timing.median(1, slowReps, () -> Joblib.hash(a));
     }
     say("P5 Joblib.hash " + Row.gbps(bytes, t));
-    rows.add(bandwidthRow("P5", what, bytes, t, "joblib.hash", py.get("hash"), "≥ 3 GB/s",
-        bytes / t / 1e9 >= 3));
+    rows.add(
+        bandwidthRow(
+            "P5", what, bytes, t, "joblib.hash", py.get("hash"), "≥ 3 GB/s", bytes / t / 1e9 >= 3));
   }
 
   private Map<String, Double> pythonPersist = Map.of();
@@ -597,33 +719,78 @@ public final class SideBySide {
     back = null;
     Files.deleteIfExists(raw);
     Files.deleteIfExists(oos);
-    say("P6 raw: dump " + Row.gbps(bytes, dumpRaw) + ", load " + Row.gbps(bytes, loadRaw)
-        + "; ObjectOutputStream write " + Row.gbps(bytes, oosWrite) + ", read "
-        + Row.gbps(bytes, oosRead));
+    say(
+        "P6 raw: dump "
+            + Row.gbps(bytes, dumpRaw)
+            + ", load "
+            + Row.gbps(bytes, loadRaw)
+            + "; ObjectOutputStream write "
+            + Row.gbps(bytes, oosWrite)
+            + ", read "
+            + Row.gbps(bytes, oosRead));
     Double pyDump = py.get("dump_raw");
     Double pyLoad = py.get("load_raw");
-    rows.add(bandwidthRow("P6", dump, bytes, dumpRaw, "joblib.dump", pyDump,
-        "≥ 1 GB/s, ≥ 2× joblib",
-        bytes / dumpRaw / 1e9 >= 1 && (pyDump == null || pyDump / dumpRaw >= 2)));
-    rows.add(bandwidthRow("P6", dump, bytes, dumpRaw, "ObjectOutputStream", oosWrite,
-        "≥ 10× ObjectOutputStream", oosWrite / dumpRaw >= 10));
-    rows.add(bandwidthRow("P6", load, bytes, loadRaw, "joblib.load", pyLoad,
-        "≥ 1 GB/s, ≥ 2× joblib",
-        bytes / loadRaw / 1e9 >= 1 && (pyLoad == null || pyLoad / loadRaw >= 2)));
-    rows.add(bandwidthRow("P6", load, bytes, loadRaw, "ObjectInputStream", oosRead,
-        "≥ 10× ObjectInputStream", oosRead / loadRaw >= 10));
-    rows.add(new Row("P6", "the file system's own speed: " + mb(bytes)
-        + " through one FileChannel, write / read", Row.gbps(bytes, dumpRaw) + " / "
-        + Row.gbps(bytes, loadRaw), "FileChannel", Row.gbps(bytes, channelWrite) + " / "
-        + Row.gbps(bytes, channelRead), Row.times(channelWrite / dumpRaw) + " / "
-        + Row.times(channelRead / loadRaw), "", ""));
+    rows.add(
+        bandwidthRow(
+            "P6",
+            dump,
+            bytes,
+            dumpRaw,
+            "joblib.dump",
+            pyDump,
+            "≥ 1 GB/s, ≥ 2× joblib",
+            bytes / dumpRaw / 1e9 >= 1 && (pyDump == null || pyDump / dumpRaw >= 2)));
+    rows.add(
+        bandwidthRow(
+            "P6",
+            dump,
+            bytes,
+            dumpRaw,
+            "ObjectOutputStream",
+            oosWrite,
+            "≥ 10× ObjectOutputStream",
+            oosWrite / dumpRaw >= 10));
+    rows.add(
+        bandwidthRow(
+            "P6",
+            load,
+            bytes,
+            loadRaw,
+            "joblib.load",
+            pyLoad,
+            "≥ 1 GB/s, ≥ 2× joblib",
+            bytes / loadRaw / 1e9 >= 1 && (pyLoad == null || pyLoad / loadRaw >= 2)));
+    rows.add(
+        bandwidthRow(
+            "P6",
+            load,
+            bytes,
+            loadRaw,
+            "ObjectInputStream",
+            oosRead,
+            "≥ 10× ObjectInputStream",
+            oosRead / loadRaw >= 10));
+    rows.add(
+        new Row(
+            "P6",
+            "the file system's own speed: " + mb(bytes) + " through one FileChannel, write / read",
+            Row.gbps(bytes, dumpRaw) + " / " + Row.gbps(bytes, loadRaw),
+            "FileChannel",
+            Row.gbps(bytes, channelWrite) + " / " + Row.gbps(bytes, channelRead),
+            Row.times(channelWrite / dumpRaw) + " / " + Row.times(channelRead / loadRaw),
+            "",
+            ""));
 
     coldDumpRow();
 
-    String zlib = py.containsKey("size_zlib3")
-        ? codecFigures(compressibleBytes, py.get("dump_zlib3"), py.get("load_zlib3"),
-            py.get("size_zlib3").longValue())
-        : "not installed";
+    String zlib =
+        py.containsKey("size_zlib3")
+            ? codecFigures(
+                compressibleBytes,
+                py.get("dump_zlib3"),
+                py.get("load_zlib3"),
+                py.get("size_zlib3").longValue())
+            : "not installed";
     double[] c = LongStream.range(0, compressibleBytes / 8).mapToDouble(i -> i % 1000).toArray();
     for (Compression codec :
         List.of(Compression.of(Compression.Codec.LZ4), Compression.of(Compression.Codec.ZSTD, 3))) {
@@ -633,16 +800,38 @@ public final class SideBySide {
       double l = Timing.median(1, slowReps, () -> Joblib.load(file, double[].class));
       long size = Files.size(file);
       Files.deleteIfExists(file);
-      say("P6 " + name + ": dump " + Row.gbps(compressibleBytes, d) + ", load "
-          + Row.gbps(compressibleBytes, l) + ", " + size + " bytes");
-      String ratio = py.containsKey("size_zlib3")
-          ? "dump " + Row.times(py.get("dump_zlib3") / d) + ", load "
-              + Row.times(py.get("load_zlib3") / l) + ", size "
-              + Row.times(py.get("size_zlib3") / size)
-          : "n/a";
-      rows.add(new Row("P6", "dump / load of a compressible " + mb(compressibleBytes)
-          + " double[] (`i % 1000`), " + name, codecFigures(compressibleBytes, d, l, size),
-          "joblib zlib-3", zlib, ratio, "speed and size against zlib-3", ""));
+      say(
+          "P6 "
+              + name
+              + ": dump "
+              + Row.gbps(compressibleBytes, d)
+              + ", load "
+              + Row.gbps(compressibleBytes, l)
+              + ", "
+              + size
+              + " bytes");
+      String ratio =
+          py.containsKey("size_zlib3")
+              ? "dump "
+                  + Row.times(py.get("dump_zlib3") / d)
+                  + ", load "
+                  + Row.times(py.get("load_zlib3") / l)
+                  + ", size "
+                  + Row.times(py.get("size_zlib3") / size)
+              : "n/a";
+      rows.add(
+          new Row(
+              "P6",
+              "dump / load of a compressible "
+                  + mb(compressibleBytes)
+                  + " double[] (`i % 1000`), "
+                  + name,
+              codecFigures(compressibleBytes, d, l, size),
+              "joblib zlib-3",
+              zlib,
+              ratio,
+              "speed and size against zlib-3",
+              ""));
     }
   }
 
@@ -672,14 +861,31 @@ public final class SideBySide {
     long size = Long.parseLong(megabytes) << 20;
     double ratio = median(ratios);
     double channelRatio = median(channelRatios);
-    say(String.format(Locale.ROOT, "P6 cold dump: first %s, warm %s, cold/warm %.2f"
-            + " (FileChannel %.2f)", Row.gbps(size, median(colds)), Row.gbps(size, median(warms)),
-        ratio, channelRatio));
-    rows.add(new Row("P6", "first Joblib.dump of a " + megabytes + " MB graph (a record of a"
-            + " double[] and a long[]) in a fresh JVM, against later dumps in it: cold / warm",
-        Row.gbps(size, median(colds)) + " / " + Row.gbps(size, median(warms)) + " = "
-            + Row.times(ratio), "FileChannel, cold / warm", Row.times(channelRatio),
-        Row.times(ratio / channelRatio), "≥ 0.7×", Row.status(ratio >= 0.7)));
+    say(
+        String.format(
+            Locale.ROOT,
+            "P6 cold dump: first %s, warm %s, cold/warm %.2f" + " (FileChannel %.2f)",
+            Row.gbps(size, median(colds)),
+            Row.gbps(size, median(warms)),
+            ratio,
+            channelRatio));
+    rows.add(
+        new Row(
+            "P6",
+            "first Joblib.dump of a "
+                + megabytes
+                + " MB graph (a record of a"
+                + " double[] and a long[]) in a fresh JVM, against later dumps in it: cold / warm",
+            Row.gbps(size, median(colds))
+                + " / "
+                + Row.gbps(size, median(warms))
+                + " = "
+                + Row.times(ratio),
+            "FileChannel, cold / warm",
+            Row.times(channelRatio),
+            Row.times(ratio / channelRatio),
+            "≥ 0.7×",
+            Row.status(ratio >= 0.7)));
   }
 
   private static Object dumpTo(Object value, Path file, Compression compression) {
@@ -688,22 +894,44 @@ public final class SideBySide {
   }
 
   private static String codecFigures(long bytes, double dump, double load, long size) {
-    return "dump " + Row.gbps(bytes, dump) + ", load " + Row.gbps(bytes, load) + ", "
-        + Row.times((double) bytes / size) + " smaller";
+    return "dump "
+        + Row.gbps(bytes, dump)
+        + ", load "
+        + Row.gbps(bytes, load)
+        + ", "
+        + Row.times((double) bytes / size)
+        + " smaller";
   }
 
-  private static Row bandwidthRow(String id, String what, long bytes, double mine, String peer,
-      @Nullable Double theirs, String target, boolean met) {
-    return new Row(id, what, Row.time(mine) + " (" + Row.gbps(bytes, mine) + ")", peer,
+  private static Row bandwidthRow(
+      String id,
+      String what,
+      long bytes,
+      double mine,
+      String peer,
+      @Nullable Double theirs,
+      String target,
+      boolean met) {
+    return new Row(
+        id,
+        what,
+        Row.time(mine) + " (" + Row.gbps(bytes, mine) + ")",
+        peer,
         theirs == null ? "not installed" : Row.time(theirs) + " (" + Row.gbps(bytes, theirs) + ")",
-        theirs == null ? "n/a" : Row.times(theirs / mine), target, Row.status(met));
+        theirs == null ? "n/a" : Row.times(theirs / mine),
+        target,
+        Row.status(met));
   }
 
   /** Writes the array's bytes with one channel: what the file system allows, with no format. */
   private static Object writeChannel(double[] a, Path file) throws IOException {
     ByteBuffer buf = ByteBuffer.allocateDirect(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE,
-        StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+    try (FileChannel ch =
+        FileChannel.open(
+            file,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.WRITE,
+            StandardOpenOption.TRUNCATE_EXISTING)) {
       int i = 0;
       while (i < a.length) {
         buf.clear();
@@ -775,55 +1003,120 @@ public final class SideBySide {
       tBig = Timing.median(2, reps, () -> square.apply(big));
     }
     if (Work.SQUARE_CALLS.get() != 2) {
-      throw new IllegalStateException("expected every timed call to be a cache hit, but square ran "
-          + Work.SQUARE_CALLS.get() + " times");
+      throw new IllegalStateException(
+          "expected every timed call to be a cache hit, but square ran "
+              + Work.SQUARE_CALLS.get()
+              + " times");
     }
     say("P7 Memory hit: small " + Row.time(tSmall) + ", " + mb(memoryBytes) + " " + Row.time(tBig));
-    rows.add(timeRow("P7", "Memory hit, small argument (double[100])", tSmall, "joblib Memory",
-        py.get("memory_small"), "≤ 0.1 ms", tSmall <= 0.0001));
-    rows.add(timeRow("P7", "Memory hit, " + mb(memoryBytes) + " double[] argument (and result)",
-        tBig, "joblib Memory", py.get("memory_big"), "≤ 40 ms", tBig <= 0.040));
+    rows.add(
+        timeRow(
+            "P7",
+            "Memory hit, small argument (double[100])",
+            tSmall,
+            "joblib Memory",
+            py.get("memory_small"),
+            "≤ 0.1 ms",
+            tSmall <= 0.0001));
+    rows.add(
+        timeRow(
+            "P7",
+            "Memory hit, " + mb(memoryBytes) + " double[] argument (and result)",
+            tBig,
+            "joblib Memory",
+            py.get("memory_big"),
+            "≤ 40 ms",
+            tBig <= 0.040));
   }
 
   // ---------------------------------------------------------------------------------------------
   // Rows.
 
   /** A row comparing times; the ratio is the peer's time over joblib4j's. */
-  private static Row compare(String id, String what, long tasks, double mine, String peer,
-      double theirs, String target, double minRatio) {
+  private static Row compare(
+      String id,
+      String what,
+      long tasks,
+      double mine,
+      String peer,
+      double theirs,
+      String target,
+      double minRatio) {
     double ratio = theirs / mine;
-    return new Row(id, what, Row.time(mine) + " (" + Row.rate(tasks, mine) + ")", peer,
-        Row.time(theirs) + " (" + Row.rate(tasks, theirs) + ")", Row.times(ratio), target,
+    return new Row(
+        id,
+        what,
+        Row.time(mine) + " (" + Row.rate(tasks, mine) + ")",
+        peer,
+        Row.time(theirs) + " (" + Row.rate(tasks, theirs) + ")",
+        Row.times(ratio),
+        target,
         target.isEmpty() ? "" : Row.status(ratio >= minRatio));
   }
 
-  private Row comparePython(String id, String what, long tasks, double mine, String peer,
-      @Nullable Double theirs, String target, double minRatio) {
+  private Row comparePython(
+      String id,
+      String what,
+      long tasks,
+      double mine,
+      String peer,
+      @Nullable Double theirs,
+      String target,
+      double minRatio) {
     if (theirs == null) {
-      return new Row(id, what, Row.time(mine) + " (" + Row.rate(tasks, mine) + ")", peer,
-          "not installed", "n/a", target, "");
+      return new Row(
+          id,
+          what,
+          Row.time(mine) + " (" + Row.rate(tasks, mine) + ")",
+          peer,
+          "not installed",
+          "n/a",
+          target,
+          "");
     }
     return compare(id, what, tasks, mine, peer, theirs, target, minRatio);
   }
 
-  private static Row timeRow(String id, String what, double mine, String peer,
-      @Nullable Double theirs, String target, @Nullable Boolean met) {
-    return new Row(id, what, Row.time(mine), peer,
+  private static Row timeRow(
+      String id,
+      String what,
+      double mine,
+      String peer,
+      @Nullable Double theirs,
+      String target,
+      @Nullable Boolean met) {
+    return new Row(
+        id,
+        what,
+        Row.time(mine),
+        peer,
         theirs == null ? "not installed" : Row.time(theirs),
-        theirs == null ? "n/a" : Row.times(theirs / mine), target,
+        theirs == null ? "n/a" : Row.times(theirs / mine),
+        target,
         met == null ? "" : Row.status(met));
   }
 
-  private Row missingBackend(String id, String what, String backend, String peer,
-      @Nullable Double theirs, long tasks) {
-    return notAvailable(id, what, peer,
+  private Row missingBackend(
+      String id, String what, String backend, String peer, @Nullable Double theirs, long tasks) {
+    return notAvailable(
+        id,
+        what,
+        peer,
         theirs == null ? "not installed" : Row.time(theirs) + " (" + Row.rate(tasks, theirs) + ")",
-        "", "the " + backend + " backend");
+        "",
+        "the " + backend + " backend");
   }
 
-  private static Row notAvailable(String id, String what, String peer, String peerValue,
-      String target, String missing) {
-    return new Row(id, what, "n/a", peer, peerValue, "n/a", target,
+  private static Row notAvailable(
+      String id, String what, String peer, String peerValue, String target, String missing) {
+    return new Row(
+        id,
+        what,
+        "n/a",
+        peer,
+        peerValue,
+        "n/a",
+        target,
         "not available: " + missing + " is not on the class path");
   }
 
@@ -891,7 +1184,8 @@ public final class SideBySide {
 
   private static String cpuModel() {
     try (Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
-      return lines.filter(l -> l.startsWith("model name"))
+      return lines
+          .filter(l -> l.startsWith("model name"))
           .map(l -> " (" + l.substring(l.indexOf(':') + 1).trim() + ")")
           .findFirst()
           .orElse("");
@@ -916,11 +1210,13 @@ public final class SideBySide {
 
   private void writeDocs(String table, double minutes) throws IOException {
     // A quick or partial run would replace the page's full table with a smaller one.
-    String target = System.getProperty("joblib4j.bench.out",
-        quick || !only.isEmpty() ? "none" : "docs/benchmarks.md");
+    String target =
+        System.getProperty(
+            "joblib4j.bench.out", quick || !only.isEmpty() ? "none" : "docs/benchmarks.md");
     if (target.equals("none")) {
-      say("not rewriting the docs page (joblib4j.bench.out=none, a quick run or"
-          + " joblib4j.bench.only)");
+      say(
+          "not rewriting the docs page (joblib4j.bench.out=none, a quick run or"
+              + " joblib4j.bench.only)");
       return;
     }
     Path file = Path.of(target);
@@ -953,19 +1249,32 @@ public final class SideBySide {
         .append('\n');
     md.append("- ").append(capitalize(machine())).append('\n');
     md.append("- Python joblib: ")
-        .append(python.available()
-            ? python.version().orElse("?") + " with `" + PythonPeer.DEFAULT_PYTHON + "`"
-            : "not installed (`apt-get install -y python3-joblib`)")
+        .append(
+            python.available()
+                ? python.version().orElse("?") + " with `" + PythonPeer.DEFAULT_PYTHON + "`"
+                : "not installed (`apt-get install -y python3-joblib`)")
         .append('\n');
-    md.append(String.format(Locale.ROOT,
-        "- Sizes: P1 %,d tasks; P2 %d tasks of %d ms; P4 %,d tiny tasks and %d tasks of %d ms;"
-            + " P5/P6 %s raw, %s compressible (`i %% 1000`); P7 %s argument\n",
-        tinyTasks, cpuTasks, cpuMillis, sparkTinyTasks, sparkSlowTasks, sparkSlowMillis,
-        mb(bytes), mb(compressibleBytes), mb(memoryBytes)));
-    md.append("- Load average (1 / 5 / 15 min) at the start: ").append(loadAtStart)
-        .append(", at the end: ").append(loadAverage())
-        .append(" (when it is above the number of cores, other work shared the machine and"
-            + " speed-ups suffer)\n");
+    md.append(
+        String.format(
+            Locale.ROOT,
+            "- Sizes: P1 %,d tasks; P2 %d tasks of %d ms; P4 %,d tiny tasks and %d tasks of %d ms;"
+                + " P5/P6 %s raw, %s compressible (`i %% 1000`); P7 %s argument\n",
+            tinyTasks,
+            cpuTasks,
+            cpuMillis,
+            sparkTinyTasks,
+            sparkSlowTasks,
+            sparkSlowMillis,
+            mb(bytes),
+            mb(compressibleBytes),
+            mb(memoryBytes)));
+    md.append("- Load average (1 / 5 / 15 min) at the start: ")
+        .append(loadAtStart)
+        .append(", at the end: ")
+        .append(loadAverage())
+        .append(
+            " (when it is above the number of cores, other work shared the machine and"
+                + " speed-ups suffer)\n");
     md.append(String.format(Locale.ROOT, "- Whole run: %.1f min\n\n", minutes));
     md.append(table).append('\n');
     if (kept.isEmpty()) {

@@ -3,8 +3,8 @@ package org.joblib4j.bench;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The task bodies the scenarios run, as static methods so that worker JVMs and Spark executors
- * load them from the benchmarks jar. This class is immutable.
+ * The task bodies the scenarios run, as static methods so that worker JVMs and Spark executors load
+ * them from the benchmarks jar. This class is immutable.
  */
 public final class Work {
   private Work() {}
