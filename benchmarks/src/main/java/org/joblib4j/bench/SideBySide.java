@@ -47,14 +47,14 @@ import org.joblib4j.persist.Compression;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Runs every scenario of the benchmark issue (P1 to P7) side by side with its peers in one go,
+ * Runs every scenario of the benchmark issues (P1 to P9) side by side with its peers in one go,
  * prints a table of ratios and rewrites {@code docs/benchmarks.md} with it, the machine and the
  * date. Peers: Python's joblib (Debian's {@code python3-joblib}, run with {@code
  * /usr/bin/python3}), a plain {@code ExecutorService}, a parallel stream, hand-written Spark RDD
  * code on {@code local[2]} and on a standalone cluster (a Master and one 2-core Worker, separate
  * JVMs the runner starts on 127.0.0.1 and stops), and {@code ObjectOutputStream}.
  *
- * <p>Run from the repository root (three minutes or so on two cores):
+ * <p>Run from the repository root (six minutes or so on two cores):
  *
  * <pre>
  * mvn -q -B -DskipTests package -pl benchmarks -am
@@ -70,7 +70,10 @@ import org.jspecify.annotations.Nullable;
  * .out} names a file), {@code joblib4j.bench.reps}, {@code joblib4j.bench.tinyTasks}, {@code
  * .cpuTasks}, {@code .cpuMillis}, {@code .sparkTinyTasks}, {@code .sparkSlowTasks}, {@code
  * .sparkSlowMillis}, {@code .bytes}, {@code .compressibleBytes}, {@code .memoryBytes}, {@code
- * .python} (the interpreter), {@code .out} (the Markdown file to rewrite, {@code
+ * .unevenTasks}, {@code .unevenMedianMillis}, {@code .unevenSigma}, {@code .unevenSeed}, {@code
+ * .unevenReps} (P8), {@code .streamSizes} (P9, comma-separated), {@code .streamBudget} (P9: the
+ * seconds a size may be expected to take, from the previous size's per-task cost, for it to be
+ * started), {@code .python} (the interpreter), {@code .out} (the Markdown file to rewrite, {@code
  * docs/benchmarks.md} by default; {@code none} writes nothing).
  */
 public final class SideBySide {
@@ -99,6 +102,17 @@ public final class SideBySide {
   private final long compressibleBytes =
       longProp("compressibleBytes", quick ? 32L << 20 : 512L << 20);
   private final long memoryBytes = longProp("memoryBytes", quick ? 8L << 20 : 64L << 20);
+  private final int unevenTasks = intProp("unevenTasks", quick ? 40 : 200);
+  private final int unevenMedianMillis = intProp("unevenMedianMillis", 20);
+  private final double unevenSigma =
+      Double.parseDouble(System.getProperty("joblib4j.bench.unevenSigma", "1.5"));
+  private final long unevenSeed = longProp("unevenSeed", 2026);
+  private final int unevenReps = intProp("unevenReps", quick ? 1 : 3);
+  private final String streamSizes =
+      System.getProperty(
+          "joblib4j.bench.streamSizes",
+          quick ? "10000,100000,1000000" : "10000,100000,1000000,10000000");
+  private final int streamBudget = intProp("streamBudget", 100);
   private final String only = System.getProperty("joblib4j.bench.only", "");
 
   private final List<Row> rows = new ArrayList<>();
@@ -146,6 +160,8 @@ public final class SideBySide {
     scenario("P5", this::p5Hash);
     scenario("P6", this::p6DumpLoad);
     scenario("P7", this::p7Memory);
+    scenario("P8", this::p8Uneven);
+    scenario("P9", this::p9StreamScale);
     double minutes = (System.nanoTime() - t0) / 60e9;
     String table = table();
     System.out.println();
@@ -1030,6 +1046,499 @@ public final class SideBySide {
   }
 
   // ---------------------------------------------------------------------------------------------
+  // P8: 200 sleeping tasks of log-normal durations, nJobs=2, against the lower bound and loky.
+
+  private static final String P8_BOUND_TARGET = "≤ 1.15× the bound";
+
+  /*
+   * The tasks sleep rather than burn the CPU: on two cores shared with the dispatcher (and, on
+   * this machine, with other builds) CPU-bound tasks would not run truly in parallel, and the
+   * lower bound max(total work / 2, longest task) would not be one. A sleeping task holds its
+   * worker for exactly its duration whatever else runs, so the gap to the bound is the
+   * scheduling: batches that put long tasks behind each other, idle workers at the tail, and the
+   * cost of each dispatch. Every backend and loky get the same list of durations.
+   */
+  private void p8Uneven() throws Exception {
+    long[] micros =
+        UnevenTasks.logNormalMicros(unevenTasks, unevenMedianMillis * 1e3, unevenSigma, unevenSeed);
+    double bound = UnevenTasks.lowerBoundSeconds(micros, 2);
+    double greedy = UnevenTasks.greedySeconds(micros, 2);
+    String what =
+        String.format(
+            Locale.ROOT,
+            "%d sleeping tasks of log-normal durations (median %d ms, σ %s, seed %d: %s of"
+                + " work, longest %s), nJobs=2",
+            unevenTasks,
+            unevenMedianMillis,
+            unevenSigma,
+            unevenSeed,
+            Row.time(UnevenTasks.totalSeconds(micros)),
+            Row.time(UnevenTasks.longestSeconds(micros)));
+    say(
+        String.format(
+            Locale.ROOT,
+            "P8 durations: total %s, longest %s; lower bound %s; greedy in input order %s (%.3f×"
+                + " the bound)",
+            Row.time(UnevenTasks.totalSeconds(micros)),
+            Row.time(UnevenTasks.longestSeconds(micros)),
+            Row.time(bound),
+            Row.time(greedy),
+            greedy / bound));
+    List<Double> loky = new ArrayList<>();
+    if (python.available()) {
+      Path file = workDir.resolve("uneven.txt");
+      Files.write(
+          file, LongStream.of(micros).mapToObj(Long::toString).collect(Collectors.toList()));
+      Map<String, Double> py = python.run("uneven", file, 1, unevenReps);
+      for (int i = 0; py.containsKey("uneven_loky_" + i); i++) {
+        loky.add(py.get("uneven_loky_" + i));
+      }
+      say("P8 joblib loky: " + spread(loky, bound));
+    }
+    String lokyFigure =
+        loky.isEmpty()
+            ? "not installed"
+            : Row.time(median(loky))
+                + " = "
+                + Row.times(median(loky) / bound)
+                + " the bound"
+                + range(loky);
+    String boundPeer = "lower bound max(work / 2, longest task)";
+    for (String backend : List.of("threading", "processes", "spark")) {
+      String where = what + ", " + (backend.equals("spark") ? "spark local[2]" : backend);
+      if (!hasBackend(backend)) {
+        rows.add(
+            notAvailable(
+                "P8",
+                where,
+                boundPeer,
+                Row.time(bound),
+                P8_BOUND_TARGET,
+                "the " + backend + " backend"));
+        rows.add(
+            notAvailable(
+                "P8",
+                where,
+                "joblib loky (n_jobs=2)",
+                lokyFigure,
+                "faster than loky",
+                "the " + backend + " backend"));
+        continue;
+      }
+      if (backend.equals("spark")) {
+        sparkContext();
+      }
+      // A warm-up call of short tasks starts the pool (threads, worker JVMs or Spark's executor
+      // threads); each measured call then starts from a warm pool, as loky's do.
+      unevenCall(backend, new long[] {1_000, 1_000, 1_000, 1_000, 1_000, 1_000, 1_000, 1_000});
+      List<Double> times = new ArrayList<>();
+      for (int i = 0; i < unevenReps; i++) {
+        long t0 = System.nanoTime();
+        unevenCall(backend, micros);
+        times.add((System.nanoTime() - t0) / 1e9);
+      }
+      double mine = median(times);
+      say("P8 " + backend + ": " + spread(times, bound));
+      rows.add(
+          new Row(
+              "P8",
+              where,
+              Row.time(mine) + " = " + Row.times(mine / bound) + " the bound" + range(times),
+              boundPeer,
+              Row.time(bound) + " (greedy in input order: " + Row.times(greedy / bound) + ")",
+              Row.times(bound / mine),
+              P8_BOUND_TARGET,
+              Row.status(mine <= 1.15 * bound)));
+      rows.add(
+          new Row(
+              "P8",
+              where,
+              Row.time(mine) + range(times),
+              "joblib loky (n_jobs=2)",
+              lokyFigure,
+              loky.isEmpty() ? "n/a" : Row.times(median(loky) / mine),
+              "faster than loky",
+              loky.isEmpty() ? "" : Row.status(mine < median(loky))));
+    }
+  }
+
+  private static List<Long> unevenCall(String backend, long[] micros) {
+    List<Long> out =
+        new Parallel()
+            .backend(backend)
+            .nJobs(2)
+            .run(LongStream.of(micros).mapToObj(m -> delayed(Work::sleepMicros, m)));
+    if (out.size() != micros.length) {
+      throw new IllegalStateException(
+          "expected " + micros.length + " results from " + backend + ", got " + out.size());
+    }
+    return out;
+  }
+
+  /** Returns {@code " (min to max)"} of the times, or nothing for a single one. */
+  private static String range(List<Double> times) {
+    if (times.size() < 2) {
+      return "";
+    }
+    return " ("
+        + Row.time(times.stream().min(Double::compare).orElseThrow())
+        + " to "
+        + Row.time(times.stream().max(Double::compare).orElseThrow())
+        + ")";
+  }
+
+  private static String spread(List<Double> times, double bound) {
+    return String.format(
+        Locale.ROOT,
+        "median %s = %.3f× the bound, runs %s",
+        Row.time(median(times)),
+        median(times) / bound,
+        times.stream().map(Row::time).collect(Collectors.joining(", ")));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // P9: the per-task cost of Parallel.stream() from 10^4 to 10^7 tiny tasks, in -Xmx256m.
+
+  private static final String P9_HEAP = "-Xmx256m";
+
+  /*
+   * One child JVM per backend and size ({@link StreamScale}), so that each size's heap peak is its
+   * own and a size that runs out of memory costs only its row. The child runs with
+   * -XX:+ExitOnOutOfMemoryError: an OutOfMemoryError in any thread (the caller's, the
+   * dispatcher's, a backend's reader) ends it at once with exit code 3, where a caught one could
+   * leave the call waiting for a thread that died. Before each size the runner estimates its time
+   * from the previous size's per-task cost and does not start it beyond the budget.
+   */
+  private void p9StreamScale() throws Exception {
+    List<Integer> sizes = new ArrayList<>();
+    for (String n : streamSizes.split(",")) {
+      sizes.add(Integer.parseInt(n.trim().replace("_", "")));
+    }
+    String classPath = appClassPath();
+    for (String backend : List.of("threading", "processes")) {
+      if (!hasBackend(backend)) {
+        rows.add(
+            notAvailable(
+                "P9",
+                p9What(sizes.get(0), backend),
+                "",
+                "",
+                "≤ 1.5×",
+                "the " + backend + " backend"));
+        continue;
+      }
+      double smallest = Double.NaN;
+      double largest = Double.NaN;
+      int smallestAt = 0;
+      int largestAt = 0;
+      double lastPerTask = Double.NaN;
+      List<String> problems = new ArrayList<>();
+      List<Integer> ran = new ArrayList<>();
+      for (int n : sizes) {
+        String what = p9What(n, backend);
+        int reps = StreamScale.defaultReps(n);
+        double estimate = Double.isNaN(lastPerTask) ? Double.NaN : lastPerTask * n * reps;
+        if (estimate > streamBudget) {
+          say(
+              String.format(
+                  Locale.ROOT,
+                  "P9 %s %,d tasks: not run, about %.0f s at %.0f ns/task",
+                  backend,
+                  n,
+                  estimate,
+                  lastPerTask * 1e9));
+          rows.add(
+              new Row(
+                  "P9",
+                  what,
+                  String.format(
+                      Locale.ROOT,
+                      "not run: %d call(s) at the previous size's %s would take about %.0f s",
+                      reps,
+                      perTask(lastPerTask),
+                      estimate),
+                  "",
+                  "",
+                  "",
+                  "",
+                  String.format(
+                      Locale.ROOT,
+                      "not run: over the budget of %d s (-Djoblib4j.bench.streamBudget)",
+                      streamBudget)));
+          problems.add(String.format(Locale.ROOT, "%,d not run", n));
+          continue;
+        }
+        int timeout = (int) Math.max(120, Double.isNaN(estimate) ? 0 : 4 * estimate + 60);
+        ChildJvm r =
+            childJvm(
+                classPath,
+                List.of(P9_HEAP, "-XX:+ExitOnOutOfMemoryError"),
+                timeout,
+                StreamScale.class.getName(),
+                backend,
+                Integer.toString(n),
+                Integer.toString(reps));
+        Double seconds = r.results().get("seconds");
+        if (r.exitCode() != 0 || seconds == null) {
+          boolean oom = r.lines().stream().anyMatch(l -> l.contains("OutOfMemoryError"));
+          String how =
+              r.timedOut()
+                  ? String.format(Locale.ROOT, "no result within %d s", timeout)
+                  : oom
+                      ? "OutOfMemoryError in " + P9_HEAP
+                      : "exit code " + r.exitCode() + ": " + lastLine(r.lines());
+          String progress =
+              r.progress() < 0
+                  ? ""
+                  : String.format(
+                      Locale.ROOT, ", about %,d of %,d results consumed by then", r.progress(), n);
+          say(
+              String.format(
+                  Locale.ROOT,
+                  "P9 %s %,d tasks: %s %.1f s after the child JVM started%s",
+                  backend,
+                  n,
+                  how,
+                  r.seconds(),
+                  progress));
+          if (!oom && !r.timedOut()) {
+            say("P9 child output:\n" + String.join("\n", r.lines()));
+          }
+          rows.add(
+              new Row(
+                  "P9",
+                  what,
+                  String.format(
+                      Locale.ROOT,
+                      "%s %.1f s after the child JVM started%s",
+                      oom ? "OutOfMemoryError" : r.timedOut() ? "timed out" : "failed",
+                      r.seconds(),
+                      progress),
+                  "",
+                  "",
+                  "",
+                  "",
+                  "failed: " + how));
+          problems.add(
+              String.format(
+                  Locale.ROOT,
+                  "%,d %s",
+                  n,
+                  oom ? "ran out of memory" : r.timedOut() ? "timed out" : "failed"));
+          continue;
+        }
+        double perTask = seconds / n;
+        lastPerTask = perTask;
+        ran.add(n);
+        if (Double.isNaN(smallest) || perTask < smallest) {
+          smallest = perTask;
+          smallestAt = n;
+        }
+        if (Double.isNaN(largest) || perTask > largest) {
+          largest = perTask;
+          largestAt = n;
+        }
+        String heap =
+            String.format(
+                Locale.ROOT,
+                "peak heap %d MB, at most %d MB after a GC",
+                r.results().get("peak_heap").longValue() >> 20,
+                r.results().get("max_after_gc").longValue() >> 20);
+        String range =
+            r.results().get("reps") > 1
+                ? String.format(
+                    Locale.ROOT,
+                    ", %s to %s",
+                    perTask(r.results().get("seconds_min") / n),
+                    perTask(r.results().get("seconds_max") / n))
+                : "";
+        say(
+            String.format(
+                Locale.ROOT,
+                "P9 %s %,d tasks: %s per task (%s for the call%s), %s, %d GCs",
+                backend,
+                n,
+                perTask(perTask),
+                Row.time(seconds),
+                range,
+                heap,
+                r.results().get("gcs").longValue()));
+        rows.add(
+            new Row(
+                "P9",
+                what,
+                perTask(perTask) + " (" + Row.time(seconds) + range + "), " + heap,
+                "",
+                "",
+                "",
+                "",
+                ""));
+      }
+      String first = String.format(Locale.ROOT, "%,d", sizes.get(0));
+      String last = String.format(Locale.ROOT, "%,d", sizes.get(sizes.size() - 1));
+      String flatWhat =
+          "per-task cost of Parallel.stream(), largest / smallest over "
+              + first
+              + " to "
+              + last
+              + " tasks, nJobs=2, "
+              + backend
+              + ", "
+              + P9_HEAP;
+      if (ran.size() < 2) {
+        rows.add(
+            new Row(
+                "P9",
+                flatWhat,
+                "n/a",
+                "",
+                "",
+                "",
+                "≤ 1.5×",
+                "missed: " + String.join(", ", problems)));
+        continue;
+      }
+      double flatness = largest / smallest;
+      boolean failed = problems.stream().anyMatch(p -> !p.endsWith("not run"));
+      String status =
+          failed
+              ? "missed: " + String.join(", ", problems)
+              : Row.status(flatness <= 1.5)
+                  + (problems.isEmpty() ? "" : " (" + String.join(", ", problems) + ")");
+      say(
+          String.format(
+              Locale.ROOT,
+              "P9 %s flatness %.2f× (%s at %,d, %s at %,d)",
+              backend,
+              flatness,
+              perTask(largest),
+              largestAt,
+              perTask(smallest),
+              smallestAt));
+      rows.add(
+          new Row(
+              "P9",
+              flatWhat,
+              String.format(
+                  Locale.ROOT,
+                  "%s (%s at %,d tasks / %s at %,d)",
+                  Row.times(flatness),
+                  perTask(largest),
+                  largestAt,
+                  perTask(smallest),
+                  smallestAt),
+              "",
+              "",
+              "",
+              "≤ 1.5×",
+              status));
+    }
+  }
+
+  private static String p9What(int n, String backend) {
+    return String.format(
+        Locale.ROOT,
+        "%,d tiny tasks through Parallel.stream() (iterator"
+            + " consumed, results summed), nJobs=2, %s, child JVM %s",
+        n,
+        backend,
+        P9_HEAP);
+  }
+
+  private static String perTask(double seconds) {
+    double ns = seconds * 1e9;
+    return String.format(Locale.ROOT, ns < 10 ? "%.1f ns" : "%.0f ns", ns);
+  }
+
+  private static String lastLine(List<String> lines) {
+    return lines.isEmpty() ? "no output" : lines.get(lines.size() - 1);
+  }
+
+  /**
+   * What a child JVM did: its exit code (-1 when it was stopped at its time limit), its output, the
+   * figures it printed as {@code RESULT <name> <value>} lines, the last count it printed as a
+   * {@code PROGRESS <count>} line (-1 if none) and how long it ran, in seconds.
+   */
+  private record ChildJvm(
+      int exitCode,
+      boolean timedOut,
+      List<String> lines,
+      Map<String, Double> results,
+      long progress,
+      double seconds) {}
+
+  /**
+   * Runs {@code mainClass} with {@code args} in a child JVM with {@code jvmOptions} and this JVM's
+   * module and system property options, and returns what it did; a child still running after {@code
+   * timeoutSeconds} is stopped, with the processes it started. Never throws for a child that fails:
+   * the caller reports it.
+   */
+  private static ChildJvm childJvm(
+      String classPath,
+      List<String> jvmOptions,
+      int timeoutSeconds,
+      String mainClass,
+      String... args)
+      throws IOException, InterruptedException {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> command = new ArrayList<>();
+    command.add(java);
+    for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+      if (a.startsWith("--add-") || a.startsWith("-XX:+IgnoreUnrecognized") || a.startsWith("-D")) {
+        command.add(a);
+      }
+    }
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-cp", classPath, mainClass));
+    command.addAll(List.of(args));
+    long t0 = System.nanoTime();
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    List<String> lines = new ArrayList<>();
+    Thread reader =
+        new Thread(
+            () -> {
+              try (BufferedReader r =
+                  new BufferedReader(
+                      new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                  synchronized (lines) {
+                    lines.add(line);
+                  }
+                }
+              } catch (IOException e) {
+                // The child ended; what was read stands.
+              }
+            },
+            "child-jvm-output");
+    reader.setDaemon(true);
+    reader.start();
+    boolean done = p.waitFor(timeoutSeconds, TimeUnit.SECONDS);
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    if (!done) {
+      p.descendants().forEach(ProcessHandle::destroyForcibly);
+      p.destroyForcibly();
+      p.waitFor(30, TimeUnit.SECONDS);
+    }
+    reader.join(10_000);
+    List<String> all;
+    synchronized (lines) {
+      all = List.copyOf(lines);
+    }
+    Map<String, Double> results = new LinkedHashMap<>();
+    long progress = -1;
+    for (String line : all) {
+      String[] parts = line.split(" ");
+      if (line.startsWith("RESULT ") && parts.length == 3) {
+        results.put(parts[1], Double.parseDouble(parts[2]));
+      } else if (line.startsWith("PROGRESS ") && parts.length == 2) {
+        progress = Long.parseLong(parts[1]);
+      }
+    }
+    return new ChildJvm(done ? p.exitValue() : -1, !done, all, results, progress, seconds);
+  }
+
+  // ---------------------------------------------------------------------------------------------
   // Rows.
 
   /** A row comparing times; the ratio is the peer's time over joblib4j's. */
@@ -1258,7 +1767,9 @@ public final class SideBySide {
         String.format(
             Locale.ROOT,
             "- Sizes: P1 %,d tasks; P2 %d tasks of %d ms; P4 %,d tiny tasks and %d tasks of %d ms;"
-                + " P5/P6 %s raw, %s compressible (`i %% 1000`); P7 %s argument\n",
+                + " P5/P6 %s raw, %s compressible (`i %% 1000`); P7 %s argument; P8 %d sleeping"
+                + " tasks, log-normal (median %d ms, sigma %s, seed %d), %d runs; P9 %s tiny tasks"
+                + " through stream() in -Xmx256m\n",
             tinyTasks,
             cpuTasks,
             cpuMillis,
@@ -1267,7 +1778,13 @@ public final class SideBySide {
             sparkSlowMillis,
             mb(bytes),
             mb(compressibleBytes),
-            mb(memoryBytes)));
+            mb(memoryBytes),
+            unevenTasks,
+            unevenMedianMillis,
+            unevenSigma,
+            unevenSeed,
+            unevenReps,
+            streamSizes.replace(",", ", ")));
     md.append("- Load average (1 / 5 / 15 min) at the start: ")
         .append(loadAtStart)
         .append(", at the end: ")
