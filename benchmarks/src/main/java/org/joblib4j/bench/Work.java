@@ -1,10 +1,11 @@
 package org.joblib4j.bench;
 
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 /**
- * The task bodies the scenarios run, as static methods so that worker JVMs and Spark executors
- * load them from the benchmarks jar. This class is immutable.
+ * The task bodies the scenarios run, as static methods so that worker JVMs and Spark executors load
+ * them from the benchmarks jar. This class is immutable.
  */
 public final class Work {
   private Work() {}
@@ -36,6 +37,24 @@ public final class Work {
       Thread.currentThread().interrupt();
     }
     return millis;
+  }
+
+  /**
+   * Sleeps {@code micros} microseconds, to the resolution of {@link LockSupport#parkNanos} rather
+   * than whole milliseconds, and returns them; an interrupt ends the sleep early. Scenario P8's
+   * task body: a sleeping task holds its worker without taking a core, so the makespan of a call
+   * measures scheduling alone, even on a machine shared with other work.
+   */
+  public static Long sleepMicros(Long micros) {
+    long end = System.nanoTime() + micros * 1_000;
+    for (long left = micros * 1_000; left > 0; left = end - System.nanoTime()) {
+      LockSupport.parkNanos(left);
+      if (Thread.interrupted()) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    return micros;
   }
 
   /** How many times {@link #square} ran in this JVM, so a benchmark can tell hits from misses. */

@@ -106,6 +106,20 @@ def memory(big_bytes, warmups, reps):
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def uneven(path, warmups, reps):
+    """Scenario P8: the sleeping tasks whose durations (whole microseconds, one a line) the Java
+    runner drew, on loky with n_jobs=2; prints the makespan of each measured call."""
+    with open(path) as f:
+        durations = [int(line) / 1e6 for line in f if line.strip()]
+    # Warm-up calls of short tasks start loky's reusable executor and its two workers.
+    for _ in range(warmups):
+        Parallel(n_jobs=2, backend="loky")(delayed(time.sleep)(0.001) for _ in range(20))
+    for i in range(max(1, reps)):
+        t0 = time.perf_counter()
+        Parallel(n_jobs=2, backend="loky")(delayed(time.sleep)(d) for d in durations)
+        out("uneven_loky_%d" % i, time.perf_counter() - t0)
+
+
 if __name__ == "__main__":
     scenario, args = sys.argv[1], sys.argv[2:]
     print("VERSION %s" % joblib.__version__, flush=True)
@@ -119,5 +133,8 @@ if __name__ == "__main__":
         persist(int(args[0]), int(args[1]), int(args[2]), int(args[3]))
     elif scenario == "memory":
         memory(int(args[0]), int(args[1]), int(args[2]))
+    elif scenario == "uneven":
+        uneven(args[0], int(args[1]), int(args[2]))
     else:
-        raise SystemExit("unknown scenario %s: expected tiny, cpu, pool, persist or memory" % scenario)
+        raise SystemExit(
+            "unknown scenario %s: expected tiny, cpu, pool, persist, memory or uneven" % scenario)
