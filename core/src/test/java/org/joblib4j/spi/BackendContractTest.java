@@ -264,7 +264,9 @@ public abstract class BackendContractTest {
                 .isInstanceOf(TaskFailedException.class)
                 .hasMessageContaining("Task 20"));
     long readWhenFailed = produced.get();
-    assertThat(readWhenFailed).isBetween(21L, 100_000L);
+    // Finite and far from endless: the failing batch's answer races the doubling batches of the
+    // other workers, so the exact count depends on the machine's load.
+    assertThat(readWhenFailed).isBetween(21L, 1_000_000L);
     assertThat(produced.get()).isEqualTo(readWhenFailed);
   }
 

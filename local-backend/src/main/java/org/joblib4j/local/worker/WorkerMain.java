@@ -251,6 +251,9 @@ public final class WorkerMain {
       BatchCodec.readValues(
           new FrameBuffer.Reader(b.array(), 0), serializer, Serializer.contextLoader());
       new TaskBatch(Arrays.asList(back), 0, NestedConfig.sequential(1)).run();
+      // A task's first failure would otherwise wait for Java serialization to load, while the
+      // other workers go on and the call reads further input before it can fail.
+      FailureCodec.encode(new IllegalStateException("warm-up"), serializer);
     } catch (RuntimeException e) {
       // Only a warm-up: the first batch reports any real problem.
     }
