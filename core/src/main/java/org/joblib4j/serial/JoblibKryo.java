@@ -8,6 +8,7 @@ import com.esotericsoftware.kryo.kryo5.io.Input;
 import com.esotericsoftware.kryo.kryo5.objenesis.strategy.StdInstantiatorStrategy;
 import com.esotericsoftware.kryo.kryo5.serializers.ClosureSerializer;
 import com.esotericsoftware.kryo.kryo5.serializers.FieldSerializer;
+import com.esotericsoftware.kryo.kryo5.serializers.RecordSerializer;
 import com.esotericsoftware.kryo.kryo5.util.DefaultInstantiatorStrategy;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,6 +40,31 @@ public class JoblibKryo extends Kryo {
     register(ClosureSerializer.Closure.class, new LambdaSerializer());
     JdkSerializers.register(this);
     ownDefaults = new ArrayList<>();
+  }
+
+  /**
+   * Adds a default serializer class; Kryo's own constructor adds its record serializer here, which
+   * is replaced, at the same place in the list, by {@link RecordComponentsSerializer}.
+   */
+  @Override
+  @SuppressWarnings({"rawtypes", "unchecked"})
+  public void addDefaultSerializer(Class type, Class<? extends Serializer> serializerClass) {
+    if (ownDefaults == null && serializerClass == RecordSerializer.class) {
+      super.addDefaultSerializer(type, new RecordFactory());
+      return;
+    }
+    super.addDefaultSerializer(type, serializerClass);
+  }
+
+  /** Makes a {@link RecordComponentsSerializer} for each record class. */
+  @SuppressWarnings("rawtypes")
+  private static final class RecordFactory
+      extends SerializerFactory.BaseSerializerFactory<Serializer> {
+    @Override
+    @SuppressWarnings("unchecked")
+    public Serializer newSerializer(Kryo kryo, Class type) {
+      return new RecordComponentsSerializer<>(type);
+    }
   }
 
   @Override
