@@ -114,14 +114,14 @@ final class AheadPlan {
     int visits;
 
     boolean visit(@Nullable Object v, int depth) throws ReflectiveOperationException {
+      if (++visits > MAX_VISITS || depth > MAX_DEPTH) {
+        return false;
+      }
       if (v == null || v instanceof String || v instanceof Number && isBoxed(v)) {
         return true;
       }
       if (v instanceof Boolean || v instanceof Character || v instanceof Enum<?>) {
         return true;
-      }
-      if (++visits > MAX_VISITS || depth > MAX_DEPTH) {
-        return false;
       }
       Class<?> c = v.getClass();
       if (c.isArray() && c.getComponentType().isPrimitive()) {
