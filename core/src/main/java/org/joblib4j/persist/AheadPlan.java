@@ -2,7 +2,9 @@ package org.joblib4j.persist;
 
 import com.esotericsoftware.kryo.kryo5.DefaultSerializer;
 import com.esotericsoftware.kryo.kryo5.KryoSerializable;
+import com.esotericsoftware.kryo.kryo5.serializers.FieldSerializer;
 import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
 import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -10,6 +12,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.CRC32C;
+import org.joblib4j.serial.JoblibKryo;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -25,7 +28,8 @@ final class AheadPlan {
    * objects whose order is known without Kryo: a primitive array (an array frame when large, a
    * back-reference when met again), the components of a record sorted by name (as
    * RecordComponentsSerializer writes them), the elements of an object array or an ArrayList in
-   * order, and strings, boxed primitives and enums, which hold no array. At anything else it stops:
+   * order, the fields of a class of the program's that Kryo's field serializer writes, sorted by
+   * name, and strings, boxed primitives and enums, which hold no array. At anything else it stops:
    * what it found up to there is still the graph's first arrays, in order. Record components are
    * read from the record's fields, so no code of the program runs twice.
    */
@@ -174,8 +178,49 @@ final class AheadPlan {
         }
         return true;
       }
+      if (JoblibKryo.writesFields(c)) {
+        for (Field f : fieldsByName(c)) {
+          if (!f.getType().isPrimitive() && !visit(f.get(v), depth + 1)) {
+            return false;
+          }
+        }
+        return true;
+      }
       return false;
     }
+  }
+
+  /**
+   * Returns the fields Kryo's field serializer writes for {@code c}, in its order: those of the
+   * class and its superclasses that are neither static, transient nor synthetic, sorted by name (a
+   * stable sort, as Kryo's); accessible. A field Kryo may skip ({@code @Optional}) ends the scan.
+   */
+  private static List<Field> fieldsByName(Class<?> c) {
+    List<Field> fields = new ArrayList<>();
+    for (Class<?> k = c; k != null && k != Object.class; k = k.getSuperclass()) {
+      for (Field f : k.getDeclaredFields()) {
+        int m = f.getModifiers();
+        if (Modifier.isStatic(m) || Modifier.isTransient(m) || f.isSynthetic()) {
+          continue;
+        }
+        if (f.isAnnotationPresent(FieldSerializer.Optional.class)) {
+          throw new IllegalStateException("a field Kryo may skip");
+        }
+        f.setAccessible(true);
+        fields.add(f);
+      }
+    }
+    // Insertion sort by name, stable: a comparator would be a lambda.
+    for (int i = 1; i < fields.size(); i++) {
+      Field f = fields.get(i);
+      int j = i - 1;
+      while (j >= 0 && fields.get(j).getName().compareTo(f.getName()) > 0) {
+        fields.set(j + 1, fields.get(j));
+        j--;
+      }
+      fields.set(j + 1, f);
+    }
+    return fields;
   }
 
   private static boolean isBoxed(Object v) {

@@ -63,6 +63,19 @@ class AheadPlanTest {
     long[] other = new long[4_000];
   }
 
+  static class Base {
+    double[] data = filled(3_000);
+    transient long[] skipped = longs(5_000);
+  }
+
+  /** Hides its superclass's field: Kryo writes both, the subclass's first, after "alpha". */
+  static final class Derived extends Base {
+    @SuppressWarnings("HidingField")
+    double[] data = filled(2_500);
+
+    long[] alpha = longs(3_000);
+  }
+
   private static double[] filled(int n) {
     double[] d = new double[n];
     for (int i = 0; i < n; i++) {
@@ -110,6 +123,7 @@ class AheadPlanTest {
     g.put("longPrefix", new LongPrefix("t".repeat(10_000), filled(4_000)));
     g.put("copyingAccessor", new Copying(filled(4_000), longs(4_000)));
     g.put("plainObject", new Holder());
+    g.put("hiddenField", new Derived());
     Map<String, Object> map = new HashMap<>();
     map.put("a", filled(3_000));
     map.put("b", longs(3_000));
@@ -181,6 +195,9 @@ class AheadPlanTest {
     if (v instanceof Holder h) {
       return List.of(h.big, h.other);
     }
+    if (v instanceof Derived d) {
+      return List.of(d.alpha, d.data, ((Base) d).data);
+    }
     return v;
   }
 
@@ -198,14 +215,7 @@ class AheadPlanTest {
 
   @ParameterizedTest
   @org.junit.jupiter.params.provider.ValueSource(
-      strings = {
-        "longPrefix",
-        "copyingAccessor",
-        "bufferFirst",
-        "plainObject",
-        "mapOfArrays",
-        "smallOnly"
-      })
+      strings = {"longPrefix", "copyingAccessor", "bufferFirst", "mapOfArrays", "smallOnly"})
   void dump_planWrongOrEmptyAtItsFirstArray_writesTheBytesOfAnOrderedDump(String name)
       throws Exception {
     Object value = graphs().get(name);
@@ -244,6 +254,42 @@ class AheadPlanTest {
     assertThat(checkFrames(file))
         .containsExactly(
             Format.HEADER_SIZE + plan.slot(0).payload, Format.HEADER_SIZE + plan.slot(1).payload);
+  }
+
+  @Test
+  void dump_plainObjectPredicted_writesItsFieldsArraysAtThePlannedOffsets() throws Exception {
+    Holder holder = new Holder();
+    AheadPlan plan = AheadPlan.of(holder);
+    Path file = dir.resolve("fields.jl");
+
+    Persistence.dump(holder, file, Compression.NONE, after(15));
+
+    // Fields in name order: big, other.
+    assertThat(plan.size()).isEqualTo(2);
+    assertThat(plan.slot(0).array).isSameAs(holder.big);
+    assertThat(plan.slot(1).array).isSameAs(holder.other);
+    assertThat(checkFrames(file))
+        .containsExactly(
+            Format.HEADER_SIZE + plan.slot(0).payload, Format.HEADER_SIZE + plan.slot(1).payload);
+  }
+
+  @Test
+  void dump_hiddenField_followsKryosOrderAndSkipsTransientFields() throws Exception {
+    Derived d = new Derived();
+    AheadPlan plan = AheadPlan.of(d);
+    Path file = dir.resolve("hidden.jl");
+
+    Persistence.dump(d, file, Compression.NONE, after(15));
+
+    assertThat(plan.size()).isEqualTo(3);
+    assertThat(plan.slot(0).array).isSameAs(d.alpha);
+    assertThat(plan.slot(1).array).isSameAs(d.data);
+    assertThat(plan.slot(2).array).isSameAs(((Base) d).data);
+    assertThat(checkFrames(file))
+        .containsExactly(
+            Format.HEADER_SIZE + plan.slot(0).payload,
+            Format.HEADER_SIZE + plan.slot(1).payload,
+            Format.HEADER_SIZE + plan.slot(2).payload);
   }
 
   @Test
