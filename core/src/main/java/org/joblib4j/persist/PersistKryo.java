@@ -25,6 +25,9 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.function.Predicate;
 import org.joblib4j.CorruptFileException;
 import org.joblib4j.SerializationException;
@@ -84,10 +87,99 @@ final class PersistKryo {
   }
 
   static Kryo obtain(Session session) {
-    Kryo kryo = POOL.obtain();
+    return attach(POOL.obtain(), session);
+  }
+
+  /** Returns {@code kryo}, one of {@link #newKryo}'s, serving {@code session}. */
+  static Kryo attach(Kryo kryo, Session session) {
     kryo.getContext().put(SESSION, session);
     ((FilteringKryo) kryo).session = session;
     return kryo;
+  }
+
+  /** Returns whether a dump or load starting now would find a Kryo instance ready in the pool. */
+  static boolean hasIdle() {
+    return POOL.getFree() > 0;
+  }
+
+  /** Makes the instances of the pool. */
+  static final class NewKryo implements Callable<Kryo> {
+    @Override
+    public Kryo call() {
+      return newKryo();
+    }
+  }
+
+  /**
+   * A Kryo instance being built on a thread of its own, while the caller's thread does other work;
+   * given back to the pool if the caller does not take it.
+   */
+  static final class Build {
+    private final FutureTask<Kryo> task;
+    private boolean taken;
+
+    private Build(Callable<Kryo> maker) {
+      task = new FutureTask<>(maker);
+    }
+
+    /** Starts building with {@code maker} on a new daemon thread, or here if none can start. */
+    static Build start(Callable<Kryo> maker) {
+      Build b = new Build(maker);
+      try {
+        Thread t = new Thread(b.task, "joblib4j-kryo-setup");
+        t.setDaemon(true);
+        t.start();
+      } catch (OutOfMemoryError | RuntimeException e) {
+        b.task.run();
+      }
+      return b;
+    }
+
+    boolean isDone() {
+      return task.isDone();
+    }
+
+    /** Waits for the instance, keeping the caller's interrupt flag, and returns it. */
+    Kryo take() {
+      taken = true;
+      boolean interrupted = false;
+      try {
+        while (true) {
+          try {
+            return task.get();
+          } catch (InterruptedException e) {
+            interrupted = true;
+          } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException r) {
+              throw r;
+            }
+            if (cause instanceof Error err) {
+              throw err;
+            }
+            throw new IllegalStateException("Could not build a Kryo instance: " + cause, cause);
+          }
+        }
+      } finally {
+        if (interrupted) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }
+
+    /** Gives the instance to the pool once it is built, unless it was taken. */
+    void close() {
+      if (taken) {
+        return;
+      }
+      Kryo kryo;
+      try {
+        kryo = take();
+      } catch (RuntimeException | Error e) {
+        return;
+      }
+      POOL.free(kryo);
+    }
   }
 
   /**

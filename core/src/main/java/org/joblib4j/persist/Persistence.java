@@ -24,6 +24,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
 import org.joblib4j.CorruptFileException;
 import org.joblib4j.MmapMode;
@@ -48,14 +49,21 @@ public final class Persistence {
    * over the target with ATOMIC_MOVE once complete, so readers see the old file or the new one,
    * never a part. A process killed mid-write leaves only the temporary file, which no reader
    * opens. The data is not forced to the device: a dump survives the death of the process, not
-   * the loss of power. */
+   * the loss of power.
+   *
+   * An uncompressed dump that finds no Kryo instance in the pool (the first of a JVM) starts
+   * building one on a thread of its own, and meanwhile writes the value's first large arrays at
+   * offsets planned before the graph is known (AheadPlan, FrameWriter). Building Kryo loads about
+   * 300 classes, which takes as long as writing a hundred megabytes or more. The graph itself is
+   * always written on the caller's thread, so a serializer, accessor or writeObject method runs
+   * where the caller holds its locks. */
 
   private Persistence() {}
 
   /**
-   * Holds the logger, so that a dump or load that logs nothing does not start the program's
-   * logging back-end: the first call of SLF4J binds and configures it, which with a back-end such
-   * as Log4j 2 takes longer than writing hundreds of megabytes.
+   * Holds the logger, so that a dump or load that logs nothing does not start the program's logging
+   * back-end: the first call of SLF4J binds and configures it, which with a back-end such as Log4j
+   * 2 takes longer than writing hundreds of megabytes.
    */
   private static final class Log {
     static final Logger LOG = Logs.get(Persistence.class);
@@ -82,6 +90,19 @@ public final class Persistence {
    * @throws SerializationException naming the class that cannot be serialized
    */
   public static void dump(@Nullable Object value, Path target, Compression compression) {
+    dump(value, target, compression, null);
+  }
+
+  /**
+   * Writes {@code value} to {@code target} as {@link #dump(Object, Path, Compression)} does; with
+   * {@code maker}, an uncompressed dump always builds its Kryo instance with it, on a thread of its
+   * own, while it writes the value's large arrays ahead (tests check that path with it).
+   */
+  static void dump(
+      @Nullable Object value,
+      Path target,
+      Compression compression,
+      @Nullable Callable<Kryo> maker) {
     Path abs = target.toAbsolutePath();
     Path dir = abs.getParent();
     Path fileName = abs.getFileName();
@@ -89,8 +110,15 @@ public final class Persistence {
       throw new IllegalArgumentException("Cannot dump to " + target + ": it is not a file path");
     }
     Path tmp = dir.resolve(temporaryName(fileName.toString()));
+    // With no Kryo instance ready, building one takes longer than writing tens of megabytes: it
+    // is built on another thread while this one writes the value's large arrays (FrameWriter).
+    PersistKryo.Build build =
+        compression.codec() == Compression.Codec.NONE && (maker != null || !PersistKryo.hasIdle())
+            ? PersistKryo.Build.start(maker != null ? maker : new PersistKryo.NewKryo())
+            : null;
     boolean moved = false;
     try {
+      AheadPlan plan = build != null ? AheadPlan.of(value) : null;
       try (FileChannel ch =
           FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
         ByteBuffer h = header(compression);
@@ -98,7 +126,11 @@ public final class Persistence {
           ch.write(h);
         }
         if (compression.codec() == Compression.Codec.NONE) {
-          writeBody(value, Sink.of(ch));
+          if (build != null) {
+            writeBody(value, new FrameWriter(Sink.of(ch), plan), build);
+          } else {
+            writeBody(value, Sink.of(ch));
+          }
         } else {
           OutputStream file = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
           try (OutputStream body =
@@ -115,6 +147,9 @@ public final class Persistence {
     } catch (IOException e) {
       throw new UncheckedIOException("Could not dump to " + abs + ": " + e.getMessage(), e);
     } finally {
+      if (build != null) {
+        build.close();
+      }
       if (!moved) {
         try {
           Files.deleteIfExists(tmp);
@@ -396,9 +431,25 @@ public final class Persistence {
   }
 
   private static void writeBody(@Nullable Object value, Sink sink) {
-    FrameWriter frames = new FrameWriter(sink);
+    writeBody(value, new FrameWriter(sink), null);
+  }
+
+  /**
+   * Writes the body with a Kryo instance from the pool, or with the one {@code build} makes, whose
+   * plan's arrays {@code frames} writes until it is ready.
+   */
+  private static void writeBody(
+      @Nullable Object value, FrameWriter frames, PersistKryo.@Nullable Build build) {
     PersistKryo.Session session = new PersistKryo.Session("", frames, null, null);
-    Kryo kryo = PersistKryo.obtain(session);
+    Kryo kryo;
+    if (build == null) {
+      kryo = PersistKryo.obtain(session);
+    } else {
+      while (!build.isDone() && frames.writeAhead()) {
+        // One chunk at a time, until the Kryo instance is ready or the plan's arrays are written.
+      }
+      kryo = PersistKryo.attach(build.take(), session);
+    }
     boolean clean = false;
     try {
       Output output = new Output(new GraphStreams.Out(frames), 1 << 16);

@@ -22,10 +22,13 @@
  * java.nio} buffer, with the padding chosen so that the payload starts at a file offset that is a
  * multiple of 64; kind {@code 'E'} ends the body. The graph refers to array frames by position: a
  * large array in the graph is a marker that ends its graph frame and is followed by the array's
- * frame. A file that was compressed as a whole afterwards (with {@code gzip}, {@code zstd}, {@code
- * xz}, {@code lz4} or zlib) is recognised by the codec's magic bytes and read through it. Every
- * length is checked against what the file can still hold before anything is allocated, and every
- * frame header and payload is checked against its checksum before its contents are used.
+ * frame. A graph frame may be empty, and an array frame's padding may be longer than the least that
+ * aligns its payload (up to 63 bytes): the first uncompressed dump of a JVM writes its large arrays
+ * at offsets chosen before the graph is encoded, and fills the space left before each with empty
+ * graph frames. A file that was compressed as a whole afterwards (with {@code gzip}, {@code zstd},
+ * {@code xz}, {@code lz4} or zlib) is recognised by the codec's magic bytes and read through it.
+ * Every length is checked against what the file can still hold before anything is allocated, and
+ * every frame header and payload is checked against its checksum before its contents are used.
  */
 @NullMarked
 package org.joblib4j.persist;

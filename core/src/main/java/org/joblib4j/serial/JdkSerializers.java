@@ -33,7 +33,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
@@ -74,13 +73,11 @@ final class JdkSerializers {
     kryo.addDefaultSerializer(EnumMap.class, new EnumMapSerializer());
     kryo.addDefaultSerializer(LinkedHashMap.class, new LinkedHashMapSerializer());
     kryo.addDefaultSerializer(
-        AbstractMap.SimpleImmutableEntry.class,
-        new EntrySerializer(e -> new AbstractMap.SimpleImmutableEntry<>(e)));
+        AbstractMap.SimpleImmutableEntry.class, new EntrySerializer(EntrySerializer.IMMUTABLE));
     kryo.addDefaultSerializer(
-        AbstractMap.SimpleEntry.class, new EntrySerializer(e -> new AbstractMap.SimpleEntry<>(e)));
+        AbstractMap.SimpleEntry.class, new EntrySerializer(EntrySerializer.MUTABLE));
     kryo.addDefaultSerializer(
-        Map.entry("", "").getClass(),
-        new EntrySerializer(e -> Map.entry(e.getKey(), e.getValue())));
+        Map.entry("", "").getClass(), new EntrySerializer(EntrySerializer.MAP_ENTRY));
     for (Map.Entry<Class<?>, int[]> w : WRAPPERS.entrySet()) {
       kryo.addDefaultSerializer(
           w.getKey(), new WrapperSerializer(w.getValue()[0], w.getValue()[1]));
@@ -331,15 +328,25 @@ final class JdkSerializers {
    */
   @SuppressWarnings({"rawtypes", "unchecked"})
   static final class LinkedHashMapSerializer extends Serializer<LinkedHashMap> {
-    private static final byte[] INSERTION_ORDER = JavaSerializer.bytes(new LinkedHashMap<>());
     private final JavaSerializer java = new JavaSerializer();
+
+    /**
+     * Holds the settings of an insertion-ordered map, computed at the first write of a map: Java
+     * serialization's first use loads and links about 80 classes, which building a Kryo instance
+     * should not pay for.
+     */
+    private static final class InsertionOrder {
+      static final byte[] SETTINGS = JavaSerializer.bytes(new LinkedHashMap<>());
+
+      private InsertionOrder() {}
+    }
 
     @Override
     public void write(Kryo kryo, Output output, LinkedHashMap map) {
       LinkedHashMap shell = (LinkedHashMap) map.clone();
       shell.clear();
       byte[] settings = JavaSerializer.bytes(shell);
-      if (Arrays.equals(settings, INSERTION_ORDER)) {
+      if (Arrays.equals(settings, InsertionOrder.SETTINGS)) {
         output.writeVarInt(0, true);
       } else {
         output.writeVarInt(settings.length, true);
@@ -371,8 +378,8 @@ final class JdkSerializers {
   }
 
   /**
-   * A path of the default file system as its string, so a relative path stays relative; the
-   * policy refuses paths of other file systems, which the reader may not have open.
+   * A path of the default file system as its string, so a relative path stays relative; the policy
+   * refuses paths of other file systems, which the reader may not have open.
    */
   static final class PathSerializer extends Serializer<Path> {
     PathSerializer() {
@@ -407,13 +414,20 @@ final class JdkSerializers {
     }
   }
 
-  /** A map entry as its key and value, rebuilt by the entry class's own constructor. */
+  /**
+   * A map entry as its key and value, rebuilt by the entry class's own constructor. The class is
+   * chosen by a constant rather than a function, so that building a Kryo instance links no lambda.
+   */
   @SuppressWarnings({"rawtypes", "unchecked"})
   static final class EntrySerializer extends Serializer<Map.Entry> {
-    private final Function<Map.Entry, Map.Entry> rebuild;
+    static final int IMMUTABLE = 0;
+    static final int MUTABLE = 1;
+    static final int MAP_ENTRY = 2;
 
-    EntrySerializer(Function<Map.Entry, Map.Entry> rebuild) {
-      this.rebuild = rebuild;
+    private final int kind;
+
+    EntrySerializer(int kind) {
+      this.kind = kind;
     }
 
     @Override
@@ -426,7 +440,14 @@ final class JdkSerializers {
     public Map.Entry read(Kryo kryo, Input input, Class<? extends Map.Entry> type) {
       @Nullable Object key = kryo.readClassAndObject(input);
       @Nullable Object value = kryo.readClassAndObject(input);
-      return rebuild.apply(new AbstractMap.SimpleImmutableEntry<>(key, value));
+      switch (kind) {
+        case IMMUTABLE:
+          return new AbstractMap.SimpleImmutableEntry<>(key, value);
+        case MUTABLE:
+          return new AbstractMap.SimpleEntry<>(key, value);
+        default:
+          return Map.entry(key, value);
+      }
     }
   }
 }

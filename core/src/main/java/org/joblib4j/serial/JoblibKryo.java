@@ -1,6 +1,8 @@
 package org.joblib4j.serial;
 
+import com.esotericsoftware.kryo.kryo5.DefaultSerializer;
 import com.esotericsoftware.kryo.kryo5.Kryo;
+import com.esotericsoftware.kryo.kryo5.KryoSerializable;
 import com.esotericsoftware.kryo.kryo5.Registration;
 import com.esotericsoftware.kryo.kryo5.Serializer;
 import com.esotericsoftware.kryo.kryo5.SerializerFactory;
@@ -8,9 +10,12 @@ import com.esotericsoftware.kryo.kryo5.io.Input;
 import com.esotericsoftware.kryo.kryo5.objenesis.strategy.StdInstantiatorStrategy;
 import com.esotericsoftware.kryo.kryo5.serializers.ClosureSerializer;
 import com.esotericsoftware.kryo.kryo5.serializers.FieldSerializer;
+import com.esotericsoftware.kryo.kryo5.serializers.RecordSerializer;
 import com.esotericsoftware.kryo.kryo5.util.DefaultInstantiatorStrategy;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import org.joblib4j.SerializationException;
 import org.jspecify.annotations.Nullable;
 
@@ -53,6 +58,31 @@ public class JoblibKryo extends Kryo {
     register(ClosureSerializer.Closure.class, new LambdaSerializer());
     JdkSerializers.register(this);
     ownDefaults = new ArrayList<>();
+  }
+
+  /**
+   * Adds a default serializer class; Kryo's own constructor adds its record serializer here, which
+   * is replaced, at the same place in the list, by {@link RecordComponentsSerializer}.
+   */
+  @Override
+  @SuppressWarnings({"rawtypes", "unchecked"})
+  public void addDefaultSerializer(Class type, Class<? extends Serializer> serializerClass) {
+    if (ownDefaults == null && serializerClass == RecordSerializer.class) {
+      super.addDefaultSerializer(type, new RecordFactory());
+      return;
+    }
+    super.addDefaultSerializer(type, serializerClass);
+  }
+
+  /** Makes a {@link RecordComponentsSerializer} for each record class. */
+  @SuppressWarnings("rawtypes")
+  private static final class RecordFactory
+      extends SerializerFactory.BaseSerializerFactory<Serializer> {
+    @Override
+    @SuppressWarnings("unchecked")
+    public Serializer newSerializer(Kryo kryo, Class type) {
+      return new RecordComponentsSerializer<>(type);
+    }
   }
 
   @Override
@@ -101,6 +131,31 @@ public class JoblibKryo extends Kryo {
       default:
         throw new Refusal.Refused(null, type, null);
     }
+  }
+
+  /**
+   * Returns whether an instance of {@code type}, a class of the program's own, is written by Kryo's
+   * field serializer: its fields in name order. False where it may be written otherwise (Java
+   * serialization, a Kryo serializer of its own, or Kryo's collection serializer), and for records
+   * and enums. Not an API: for the persistence package, which predicts the order of large arrays in
+   * a graph before a Kryo instance exists.
+   */
+  public static boolean writesFields(Class<?> type) {
+    if (type.isArray() || type.isRecord() || type.isEnum() || ValuePolicy.isJdk(type)) {
+      return false;
+    }
+    if (KryoSerializable.class.isAssignableFrom(type)
+        || type.isAnnotationPresent(DefaultSerializer.class)) {
+      return false;
+    }
+    ValuePolicy.Verdict v = ValuePolicy.verdict(type);
+    if (v.kind() == ValuePolicy.Kind.FIELDS) {
+      return true;
+    }
+    return v.kind() == ValuePolicy.Kind.KRYO
+        && !Collection.class.isAssignableFrom(type)
+        && !Map.class.isAssignableFrom(type)
+        && !Enum.class.isAssignableFrom(type);
   }
 
   /**
