@@ -471,20 +471,25 @@ public final class SideBySide {
     return freshJvm(classPath, ColdCall.class.getName(), backend);
   }
 
+  /** Returns this JVM's java command with its module and system property options. */
+  private static List<String> javaCommand() {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+      if (a.startsWith("--add-") || a.startsWith("-XX:+IgnoreUnrecognized") || a.startsWith("-D")) {
+        command.add(a);
+      }
+    }
+    return command;
+  }
+
   /**
    * Runs {@code mainClass} with {@code args} in a fresh JVM with this JVM's module and system
    * property options, and returns the figures it printed as {@code RESULT <name> <value>} lines.
    */
   private static Map<String, Double> freshJvm(String classPath, String mainClass, String... args)
       throws IOException, InterruptedException {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> command = new ArrayList<>();
-    command.add(java);
-    for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-      if (a.startsWith("--add-") || a.startsWith("-XX:+IgnoreUnrecognized") || a.startsWith("-D")) {
-        command.add(a);
-      }
-    }
+    List<String> command = javaCommand();
     command.addAll(List.of("-cp", classPath, mainClass));
     command.addAll(List.of(args));
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
@@ -1480,14 +1485,7 @@ public final class SideBySide {
       String mainClass,
       String... args)
       throws IOException, InterruptedException {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> command = new ArrayList<>();
-    command.add(java);
-    for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-      if (a.startsWith("--add-") || a.startsWith("-XX:+IgnoreUnrecognized") || a.startsWith("-D")) {
-        command.add(a);
-      }
-    }
+    List<String> command = javaCommand();
     command.addAll(jvmOptions);
     command.addAll(List.of("-cp", classPath, mainClass));
     command.addAll(List.of(args));

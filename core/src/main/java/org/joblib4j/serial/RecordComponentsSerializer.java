@@ -86,15 +86,17 @@ final class RecordComponentsSerializer<T> extends ImmutableSerializer<T> {
         } else {
           kryo.writeClassAndObject(output, value(object, i));
         }
-      } catch (KryoException e) {
-        e.addTrace(trace(i));
-        throw e;
       } catch (Throwable e) {
-        KryoException ex = new KryoException(e);
-        ex.addTrace(trace(i));
-        throw ex;
+        throw traced(e, trace(i));
       }
     }
+  }
+
+  /** Returns {@code e} as a KryoException that names the component being written or read. */
+  private static KryoException traced(Throwable e, String trace) {
+    KryoException ex = e instanceof KryoException k ? k : new KryoException(e);
+    ex.addTrace(trace);
+    return ex;
   }
 
   private @Nullable Object value(T object, int i) {
@@ -128,13 +130,8 @@ final class RecordComponentsSerializer<T> extends ImmutableSerializer<T> {
         } else {
           values[positions[i]] = kryo.readClassAndObject(input);
         }
-      } catch (KryoException e) {
-        e.addTrace(trace(i));
-        throw e;
       } catch (Throwable e) {
-        KryoException ex = new KryoException(e);
-        ex.addTrace(trace(i));
-        throw ex;
+        throw traced(e, trace(i));
       }
     }
     try {
