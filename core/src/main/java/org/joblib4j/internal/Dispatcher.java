@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
@@ -66,6 +67,11 @@ import org.slf4j.Logger;
  * or a delivery that frees bytes. A call that holds nothing may always read one task, so a task
  * larger than the bound still runs.
  *
+ * A call in completion order submits its batches with an EarlyResults sink: a backend that can
+ * look into a running batch reports the results of its tasks as they end, and each report goes to
+ * the consumer as a slice of its batch (processEarly); the batch's completion then delivers only
+ * what no report held. So a result never waits for a slow task of its batch.
+ *
  * The first failed batch ends the call: the backend cancels everything, and the failure is thrown
  * to the consumer. A timeout bounds each batch from its start: the dispatcher takes a batch to
  * start when it is submitted with fewer than nWorkers batches running, else when the batch ahead
@@ -114,7 +120,7 @@ public final class Dispatcher<R> implements ResultIterator<R> {
   private long chunkSampleBytes;
   private int chunkSamples;
   private final ArrayDeque<Long> readyBatchBytes = new ArrayDeque<>();
-  private final LinkedBlockingQueue<Pending> completions = new LinkedBlockingQueue<>();
+  private final LinkedBlockingQueue<Completion> completions = new LinkedBlockingQueue<>();
 
   private @Nullable Task<?> pushedBack;
   private int preDispatchLeft;
@@ -330,7 +336,20 @@ public final class Dispatcher<R> implements ResultIterator<R> {
       return null;
     }
     BatchResult result = p.result;
-    return result != null ? result.values() : List.of();
+    if (result == null) {
+      return List.of();
+    }
+    List<@Nullable Object> values = result.values();
+    BitSet reported = p.early;
+    if (reported == null) {
+      return values;
+    }
+    // Early reports may come from several parts of the batch: deliver what none of them held.
+    List<@Nullable Object> rest = new ArrayList<>(values.size() - p.earlyCount);
+    for (int i = reported.nextClearBit(0); i < values.size(); i = reported.nextClearBit(i + 1)) {
+      rest.add(values.get(i));
+    }
+    return rest;
   }
 
   @Override
@@ -430,7 +449,7 @@ public final class Dispatcher<R> implements ResultIterator<R> {
   }
 
   private void awaitCompletion() {
-    Pending p;
+    Completion p;
     try {
       if (timeout == null) {
         p = completions.take();
@@ -459,8 +478,39 @@ public final class Dispatcher<R> implements ResultIterator<R> {
           "Interrupted while waiting for the tasks of " + callInfo.name() + "; cancelled", e);
     }
     do {
-      process(p);
+      if (p instanceof Early early) {
+        processEarly(early);
+      } else {
+        process((Pending) p);
+      }
     } while ((p = completions.poll()) != null);
+  }
+
+  /**
+   * Takes the results of a running batch's first tasks, reported early because the call yields
+   * results in completion order: they are delivered now, and the batch's completion delivers the
+   * rest.
+   */
+  private void processEarly(Early early) {
+    Pending p = early.batch();
+    int n = early.values().size();
+    Pending slice =
+        new Pending(
+            p.tasks.subList(early.offset(), early.offset() + n), p.firstIndex + early.offset());
+    slice.result = BatchResult.success(early.values());
+    slice.processed = true;
+    slice.bytes = keepsResults ? 0 : resultBytes(slice.result);
+    heldBytes += slice.bytes;
+    BitSet reported = p.early;
+    if (reported == null) {
+      reported = p.early = new BitSet(p.tasks.size());
+    }
+    reported.set(early.offset(), early.offset() + n);
+    p.earlyCount += n;
+    completedTasks += n;
+    reporter.progress(
+        completedTasks, dispatchedTasks, dispatchedBatches, dispatchFinished(), preDispatch);
+    doneUnordered.addLast(slice);
   }
 
   /** Returns the running batch that started first, dropping those already completed. */
@@ -545,11 +595,12 @@ public final class Dispatcher<R> implements ResultIterator<R> {
     }
     p.processed = true;
     heldBytes -= p.bytes;
-    p.bytes = keepsResults ? 0 : resultBytes(result);
+    int n = p.tasks.size();
+    p.bytes = keepsResults ? 0 : resultBytes(result) * (n - p.earlyCount) / n;
     heldBytes += p.bytes;
     boolean probed = probing();
-    sizer.batchCompleted(p.tasks.size(), p.doneNanos - p.dispatchNanos, result.runNanos());
-    completedTasks += p.tasks.size();
+    sizer.batchCompleted(n, p.doneNanos - p.dispatchNanos, result.runNanos());
+    completedTasks += n - p.earlyCount;
     reporter.progress(
         completedTasks, dispatchedTasks, dispatchedBatches, dispatchFinished(), preDispatch);
     if (!ordered) {
@@ -756,7 +807,11 @@ public final class Dispatcher<R> implements ResultIterator<R> {
     Pending p = new Pending(batch.tasks(), firstIndex);
     p.bytes = bytes;
     p.dispatchNanos = System.nanoTime();
-    CompletableFuture<BatchResult> future = backend.submit(batch);
+    CompletableFuture<BatchResult> future =
+        ordered
+            ? backend.submit(batch)
+            : backend.submit(
+                batch, (offset, values) -> completions.add(new Early(p, offset, values)));
     inflight++;
     dispatchedTasks += tasks.size();
     dispatchedBatches++;
@@ -823,7 +878,15 @@ public final class Dispatcher<R> implements ResultIterator<R> {
     onEnd.run();
   }
 
-  private static final class Pending {
+  /** What the backends' threads hand the consumer's thread. */
+  private sealed interface Completion permits Pending, Early {}
+
+  /** The results of a running batch's tasks {@code offset} onwards, reported early. */
+  private record Early(Pending batch, int offset, List<@Nullable Object> values)
+      implements Completion {}
+
+  /** A batch submitted to the backend, or a slice of one whose results arrived early. */
+  private static final class Pending implements Completion {
     final List<Task<?>> tasks;
     final long firstIndex;
     long dispatchNanos;
@@ -834,6 +897,9 @@ public final class Dispatcher<R> implements ResultIterator<R> {
     @Nullable BatchResult result;
     @Nullable Throwable error;
     boolean processed;
+    // Which of the batch's results were delivered early, and how many.
+    @Nullable BitSet early;
+    int earlyCount;
 
     Pending(List<Task<?>> tasks, long firstIndex) {
       this.tasks = tasks;

@@ -1,8 +1,10 @@
 package org.joblib4j.spi;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Runs batches of tasks for one {@code Parallel} call, or for every call of one {@code
@@ -54,10 +56,25 @@ public interface ParallelBackend extends AutoCloseable {
   CompletableFuture<BatchResult> submit(TaskBatch batch);
 
   /**
-   * Cancels every batch still queued or running: threads are interrupted, worker processes
-   * stopped and replaced, cluster jobs cancelled. The backend stays usable for a later call of
-   * the same session. Called on the first failure, on a timeout and when a result stream is
-   * closed early; may be called more than once, and must not throw.
+   * Submits {@code batch} as {@link #submit(TaskBatch)} does, and hands {@code early} the results
+   * of its first tasks while the rest of it still runs, so that a call that yields results in
+   * completion order ({@code streamUnordered}) yields each one soon after its task ends, not when
+   * its whole batch does. Each report holds the results of consecutive tasks that no report held
+   * before, and all come before the future completes; the future's result still holds every value
+   * of the batch. A backend that runs a batch as one unit it cannot look into keeps this default,
+   * which reports nothing early.
+   *
+   * @since 0.2
+   */
+  default CompletableFuture<BatchResult> submit(TaskBatch batch, EarlyResults early) {
+    return submit(batch);
+  }
+
+  /**
+   * Cancels every batch still queued or running: threads are interrupted, worker processes stopped
+   * and replaced, cluster jobs cancelled. The backend stays usable for a later call of the same
+   * session. Called on the first failure, on a timeout and when a result stream is closed early;
+   * may be called more than once, and must not throw.
    */
   void cancelAll();
 
@@ -129,4 +146,19 @@ public interface ParallelBackend extends AutoCloseable {
    * @param nestingLevel 0 for a top-level call
    */
   record CallInfo(String name, String function, int nWorkers, int nestingLevel) {}
+
+  /**
+   * Receives the results of some of a batch's tasks while the rest of the batch runs; called on the
+   * backend's threads, by more than one at a time when the backend runs parts of a batch in
+   * parallel.
+   *
+   * @since 0.2
+   */
+  @FunctionalInterface
+  interface EarlyResults {
+    /**
+     * Takes the results of the batch's tasks {@code offset} to {@code offset + values.size() - 1}.
+     */
+    void arrived(int offset, List<@Nullable Object> values);
+  }
 }

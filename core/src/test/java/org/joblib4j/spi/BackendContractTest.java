@@ -50,6 +50,15 @@ public abstract class BackendContractTest {
     return new Parallel().backend(factory().name()).nJobs(nJobs());
   }
 
+  /**
+   * Returns whether the backend looks into a running batch: it reports the results of tasks done
+   * while others of their batch still run ({@link ParallelBackend#submit(TaskBatch,
+   * ParallelBackend.EarlyResults)}) and lets idle workers run the tasks a slow one holds back.
+   */
+  protected boolean splitsRunningBatches() {
+    return false;
+  }
+
   private boolean has(Capability c) {
     return factory().capabilities().contains(c);
   }
@@ -374,6 +383,37 @@ public abstract class BackendContractTest {
         .containsExactlyInAnyOrderElementsOf(IntStream.range(0, 10).boxed().toList());
     assertThat(results.get(0)).isNotEqualTo(0);
     assertThat(results.get(results.size() - 1)).isEqualTo(0);
+  }
+
+  @Test
+  void streamUnordered_slowTaskInsideABatch_yieldsEveryOtherTaskFirst() {
+    assumeTrue(nJobs() >= 2 && splitsRunningBatches());
+    // Two batches of five; the second task of the first one is slow. Its batch-mates before it are
+    // reported early, those after it run on the other worker once it is free.
+    Stream<Task<Integer>> tasks =
+        IntStream.range(0, 10)
+            .mapToObj(i -> delayed(BackendContractTest::sleepThenReturn, i == 1 ? 3_000 : 20, i));
+
+    List<Integer> results;
+    try (Stream<Integer> s = parallel().batchSize(5).streamUnordered(tasks)) {
+      results = s.collect(Collectors.toList());
+    }
+
+    assertThat(results)
+        .containsExactlyInAnyOrderElementsOf(IntStream.range(0, 10).boxed().toList());
+    assertThat(results.get(results.size() - 1)).isEqualTo(1);
+  }
+
+  @Test
+  void run_slowTaskInsideABatch_keepsInputOrderWhenItsBatchIsSplit() {
+    assumeTrue(nJobs() >= 2);
+    Stream<Task<Integer>> tasks =
+        IntStream.range(0, 40)
+            .mapToObj(i -> delayed(BackendContractTest::sleepThenReturn, i % 10 == 1 ? 300 : 5, i));
+
+    List<Integer> results = parallel().batchSize(10).run(tasks);
+
+    assertThat(results).containsExactlyElementsOf(IntStream.range(0, 40).boxed().toList());
   }
 
   @Test

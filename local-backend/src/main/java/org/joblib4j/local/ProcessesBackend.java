@@ -5,16 +5,16 @@ import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import org.joblib4j.Joblib;
+import org.joblib4j.SerializationException;
 import org.joblib4j.Task;
 import org.joblib4j.local.worker.BatchCodec;
 import org.joblib4j.local.worker.FrameBuffer;
 import org.joblib4j.local.worker.Protocol;
-import org.joblib4j.SerializationException;
-import org.joblib4j.spi.Serializer;
 import org.joblib4j.spi.BackendOptions;
 import org.joblib4j.spi.BatchResult;
 import org.joblib4j.spi.NestedConfig;
 import org.joblib4j.spi.ParallelBackend;
+import org.joblib4j.spi.Serializer;
 import org.joblib4j.spi.TaskBatch;
 import org.jspecify.annotations.Nullable;
 
@@ -59,20 +59,25 @@ final class ProcessesBackend implements ParallelBackend {
 
   @Override
   public CompletableFuture<BatchResult> submit(TaskBatch batch) {
+    return submit(batch, null);
+  }
+
+  @Override
+  public CompletableFuture<BatchResult> submit(TaskBatch batch, @Nullable EarlyResults early) {
     Serializer serializer = Serializer.current();
     List<Task<?>> tasks = batch.tasks();
     LargeArguments l = large;
     if (l != null) {
       tasks = l.replaceKnown(tasks, serializer);
     }
-    FrameBuffer payload = encode(batch, tasks, serializer);
+    FrameBuffer payload = encode(batch, tasks, serializer, early != null);
     if (l != null && payload.size() > options.maxNbytes()) {
       List<Task<?>> measured = l.replaceMeasured(tasks, serializer);
       if (measured != tasks) {
-        payload = encode(batch, measured, serializer);
+        payload = encode(batch, measured, serializer, early != null);
       }
     }
-    if (payload.size() >= Protocol.MAX_FRAME - 1) {
+    if (payload.size() >= Protocol.MAX_FRAME - 17) {
       throw new SerializationException(
           String.format(
               Locale.ROOT,
@@ -87,15 +92,17 @@ final class ProcessesBackend implements ParallelBackend {
             this,
             payload.array(),
             payload.size(),
+            batch.size(),
             serializer,
             Serializer.contextLoader(),
             callName,
-            new CompletableFuture<>());
+            early);
     pool.submit(job);
     return job.future();
   }
 
-  private FrameBuffer encode(TaskBatch batch, List<Task<?>> tasks, Serializer serializer) {
+  private FrameBuffer encode(
+      TaskBatch batch, List<Task<?>> tasks, Serializer serializer, boolean early) {
     FrameBuffer out = new FrameBuffer(128 + 24 * tasks.size());
     out.putLong(callId);
     out.putString(serializer.name());
@@ -104,6 +111,7 @@ final class ProcessesBackend implements ParallelBackend {
     out.putString(nested.backend());
     out.putInt(nested.nJobs());
     out.putInt(nested.level());
+    out.putByte(early ? 1 : 0);
     BatchCodec.writeTasks(out, tasks, batch.firstIndex(), serializer);
     return out;
   }

@@ -14,6 +14,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.joblib4j.Joblib;
+import org.joblib4j.local.worker.SplittableRun;
 import org.joblib4j.spi.BatchResult;
 import org.joblib4j.spi.ParallelBackend;
 import org.joblib4j.spi.TaskBatch;
@@ -24,10 +25,13 @@ import org.jspecify.annotations.Nullable;
  *
  * <pre>
  * Design note. Each backend owns a queue of jobs and starts as many worker loops as its calls
- * ask for; a loop takes a job, runs the batch and completes the job's future. cancelAll empties
- * the queue and interrupts the threads of running jobs. A job's state changes under the job's
- * lock, and an interrupt is sent only while the job is RUNNING, so an interrupt meant for a
- * cancelled job never reaches the next job the same thread takes. Closing the backend sends each
+ * ask for; a loop takes a job, runs the batch and completes the job's future. A loop that finds
+ * the queue empty during a call looks, every few milliseconds, for a running batch whose task has
+ * run for 10 ms or more with tasks of its batch waiting behind it, and runs the second half of
+ * those (see SplittableRun): a straggler holds back only itself. cancelAll empties the queue and
+ * interrupts the threads that run parts of running jobs. A job's state changes under the job's
+ * lock, and a run interrupts only the threads inside one of its parts, so an interrupt meant for
+ * a cancelled job never reaches the next job the same thread takes. Closing the backend sends each
  * loop a stop marker; the threads go back to the shared pool, where idle ones end after a minute.
  * </pre>
  */
@@ -35,18 +39,20 @@ final class ThreadingBackend implements ParallelBackend {
   private static final AtomicInteger THREADS = new AtomicInteger();
   private static final ExecutorService SHARED =
       new ThreadPoolExecutor(
-          0,
-          Integer.MAX_VALUE,
-          60,
-          TimeUnit.SECONDS,
-          new SynchronousQueue<>(),
-          daemonThreads());
+          0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(), daemonThreads());
 
-  private static final Job STOP = new Job(null);
+  /** How long a task runs before idle loops take the tasks queued behind it in its batch. */
+  private static final long STALLED_NANOS = 10_000_000L;
+
+  /** How often idle loops look for such a task during a call. */
+  private static final long STEAL_POLL_MILLIS = 5;
+
+  private final Job stopMarker = new Job(null, null);
 
   private final LinkedBlockingQueue<Job> queue = new LinkedBlockingQueue<>();
   private final Set<Job> running = ConcurrentHashMap.newKeySet();
   private int loops;
+  private volatile boolean inCall;
   private volatile boolean closed;
 
   @Override
@@ -70,6 +76,7 @@ final class ThreadingBackend implements ParallelBackend {
 
   @Override
   public synchronized void startCall(CallInfo call) {
+    inCall = true;
     while (loops < call.nWorkers()) {
       SHARED.execute(this::loop);
       loops++;
@@ -77,8 +84,18 @@ final class ThreadingBackend implements ParallelBackend {
   }
 
   @Override
+  public void endCall() {
+    inCall = false;
+  }
+
+  @Override
   public CompletableFuture<BatchResult> submit(TaskBatch batch) {
-    Job job = new Job(batch);
+    return submit(batch, null);
+  }
+
+  @Override
+  public CompletableFuture<BatchResult> submit(TaskBatch batch, @Nullable EarlyResults early) {
+    Job job = new Job(batch, early);
     if (closed) {
       job.future.completeExceptionally(new CancellationException("backend closed"));
     } else {
@@ -92,8 +109,8 @@ final class ThreadingBackend implements ParallelBackend {
     List<Job> queued = new ArrayList<>();
     queue.drainTo(queued);
     for (Job job : queued) {
-      if (job == STOP) {
-        queue.add(STOP);
+      if (job == stopMarker) {
+        queue.add(stopMarker);
       } else {
         job.future.cancel(false);
       }
@@ -116,33 +133,57 @@ final class ThreadingBackend implements ParallelBackend {
     closed = true;
     cancelAll();
     for (int i = 0; i < loops; i++) {
-      queue.add(STOP);
+      queue.add(stopMarker);
     }
   }
 
   private void loop() {
     try {
       while (true) {
-        Job job = queue.take();
-        if (job == STOP) {
+        // During a call an idle loop looks for a stuck batch to help with; between calls it sleeps.
+        Job job = inCall ? queue.poll(STEAL_POLL_MILLIS, TimeUnit.MILLISECONDS) : queue.take();
+        if (job == null) {
+          steal();
+          continue;
+        }
+        if (job == stopMarker) {
           return;
         }
-        if (!job.start()) {
+        SplittableRun run = job.start();
+        if (run == null) {
           continue;
         }
         running.add(job);
         try {
-          job.future.complete(job.batch().run());
+          run.run();
         } catch (Throwable t) {
+          running.remove(job);
           job.future.completeExceptionally(t);
         } finally {
-          running.remove(job);
-          job.finish();
           Thread.interrupted();
         }
       }
     } catch (InterruptedException e) {
       // The shared pool is shutting down with the JVM.
+    }
+  }
+
+  /** Runs the unstarted end of a running batch held back by a slow task, if there is one. */
+  private void steal() {
+    for (Job job : running) {
+      SplittableRun run = job.run;
+      SplittableRun.Segment taken = run == null ? null : run.split(STALLED_NANOS);
+      if (taken != null) {
+        try {
+          run.run(taken);
+        } catch (Throwable t) {
+          running.remove(job);
+          job.future.completeExceptionally(t);
+        } finally {
+          Thread.interrupted();
+        }
+        return;
+      }
     }
   }
 
@@ -155,42 +196,42 @@ final class ThreadingBackend implements ParallelBackend {
   }
 
   /** A batch and its future; its state changes under its own lock. */
-  private static final class Job {
+  private final class Job {
     private final @Nullable TaskBatch batch;
+    private final @Nullable EarlyResults early;
     final CompletableFuture<BatchResult> future = new CompletableFuture<>();
-    private @Nullable Thread thread;
-    private int state; // 0 queued, 1 running, 2 done or cancelled
+    volatile @Nullable SplittableRun run;
+    private int state; // 0 queued, 1 running, 2 cancelled
 
-    Job(@Nullable TaskBatch batch) {
+    Job(@Nullable TaskBatch batch, @Nullable EarlyResults early) {
       this.batch = batch;
+      this.early = early;
     }
 
-    TaskBatch batch() {
-      if (batch == null) {
-        throw new IllegalStateException("stop marker has no batch");
-      }
-      return batch;
-    }
-
-    synchronized boolean start() {
-      if (state != 0 || future.isDone()) {
+    /** Marks the job running and returns its run, or null when it was cancelled. */
+    synchronized @Nullable SplittableRun start() {
+      if (state != 0 || future.isDone() || batch == null) {
         state = 2;
-        return false;
+        return null;
       }
       state = 1;
-      thread = Thread.currentThread();
-      return true;
-    }
-
-    synchronized void finish() {
-      state = 2;
-      thread = null;
+      SplittableRun r =
+          new SplittableRun(
+              batch,
+              early,
+              outcome -> {
+                running.remove(this);
+                future.complete(outcome);
+              });
+      run = r;
+      return r;
     }
 
     synchronized void cancel() {
       future.cancel(false);
-      if (state == 1 && thread != null) {
-        thread.interrupt();
+      SplittableRun r = run;
+      if (state == 1 && r != null) {
+        r.interrupt();
       }
       state = 2;
     }

@@ -81,6 +81,14 @@ final class Worker {
   /** When its current batch started, from {@link System#nanoTime}; guarded by the pool. */
   long busySince;
 
+  /** Whether a SPLIT was sent and its CUT has not arrived; guarded by the pool. */
+  boolean splitAsked;
+
+  /**
+   * When the pool may send it the next SPLIT, from {@link System#nanoTime}; guarded by the pool.
+   */
+  long splitAfter;
+
   /** How long its last batch took, in nanoseconds; guarded by the pool. */
   long lastBatchNanos = Long.MAX_VALUE;
 
@@ -160,21 +168,23 @@ final class Worker {
       }
       Job job;
       while ((job = outbox.poll()) != null) {
-        Protocol.writeFrame(o, Protocol.BATCH, job.payload(), job.length());
+        Protocol.writeBatch(o, job.from, job.to, job.part, job.payload(), job.length());
       }
     }
   }
 
   /**
-   * Sends a frame that is not answered, such as {@link Protocol#END_CALL}; a worker that has not
-   * connected yet holds nothing such a frame is about, so it is dropped.
+   * Sends a frame that is not a batch, such as {@link Protocol#END_CALL}, and returns whether it
+   * did: a worker that has not connected yet holds nothing such a frame is about, so it is dropped.
    */
-  void sendControl(byte type, byte[] payload) throws IOException {
+  boolean sendControl(byte type, byte[] payload) throws IOException {
     synchronized (writeLock) {
       DataOutputStream o = out;
       if (o != null && !inputClosed) {
         Protocol.writeFrame(o, type, payload, payload.length);
+        return true;
       }
+      return false;
     }
   }
 
@@ -269,9 +279,13 @@ final class Worker {
       throw new IllegalStateException("readFrame before awaitStart");
     }
     byte[] frame = Protocol.readFrame(input);
-    if (frame[0] != Protocol.RESULT && frame[0] != Protocol.FAILURE) {
+    byte type = frame[0];
+    if (type != Protocol.RESULT
+        && type != Protocol.FAILURE
+        && type != Protocol.EARLY
+        && type != Protocol.CUT) {
       throw new Protocol.MalformedFrameException(
-          "frame type " + frame[0] + " is not an answer (RESULT or FAILURE)");
+          "frame type " + type + " is not an answer (RESULT, FAILURE, EARLY or CUT)");
     }
     return frame;
   }

@@ -18,7 +18,6 @@ import org.joblib4j.WorkerCrashedException;
 import org.joblib4j.local.worker.BatchCodec;
 import org.joblib4j.local.worker.FrameBuffer;
 import org.joblib4j.local.worker.Protocol;
-import org.joblib4j.spi.BatchResult;
 import org.joblib4j.spi.FailureCodec;
 import org.jspecify.annotations.Nullable;
 
@@ -42,6 +41,15 @@ import org.jspecify.annotations.Nullable;
  * ever holds jobs of one backend, cancelling a backend kills exactly the workers that hold its
  * jobs.
  *
+ * Splitting: while a worker is idle and the queue is empty, every 5 ms the pool sends a SPLIT to
+ * each busy worker whose batch has run for 10 ms and holds more than one task or a prefetched
+ * batch. The worker answers with a CUT: a prefetched batch given back whole, or the second half of
+ * the tasks its running batch has not started when the running task has run 10 ms or more, or
+ * nothing. What comes back goes to the front of the queue as a new part of its batch (Job); the
+ * parts of a batch fill one array of results, and the last part to end completes the batch. So a
+ * slow task holds back neither the tasks queued behind it in its batch nor the batch prefetched
+ * behind it.
+ *
  * Healing: a reader that meets the end of its worker's socket waits for the process to exit, fails
  * the job the worker ran with WorkerCrashedException (unless the pool stopped the worker on
  * purpose), and starts a replacement when the pool is below its target size. A reader that reads a
@@ -62,11 +70,21 @@ final class WorkerPool {
   /** Only batches this small are prefetched, so that writing one never waits for the worker. */
   private static final int PREFETCH_MAX_BYTES = 32 * 1024;
 
+  /**
+   * How long a batch runs before an idle worker may take the part of it that has not started: the
+   * worker gives it only when its running task has run this long, so tiny tasks never move.
+   */
+  private static final long STALLED_NANOS = 10_000_000L;
+
+  /** How often the pool asks again while a worker is idle and others hold work not started. */
+  private static final long SPLIT_CHECK_MILLIS = 5;
+
   private static @Nullable WorkerPool shared;
 
   private final List<Worker> workers = new ArrayList<>();
   private final ArrayDeque<Worker> idle = new ArrayDeque<>();
   private final ArrayDeque<Job> queue = new ArrayDeque<>();
+  private boolean splitCheckScheduled;
   private final long parentPid = ProcessHandle.current().pid();
   private final ScheduledExecutorService reaper;
   private final Duration idleTimeout;
@@ -346,12 +364,15 @@ final class WorkerPool {
     if (job.length() > PREFETCH_MAX_BYTES) {
       return null;
     }
+    long now = System.nanoTime();
     for (Worker w : workers) {
       Job head = w.jobs.peekFirst();
+      // A batch that already runs longer than a short one would is no sign of a quick worker.
       if (w.jobs.size() == 1
           && head != null
           && head.owner() == job.owner()
           && w.lastBatchNanos < PREFETCH_BELOW_NANOS
+          && now - w.busySince < PREFETCH_BELOW_NANOS
           && !w.stopped) {
         return w;
       }
@@ -377,8 +398,17 @@ final class WorkerPool {
       }
       while (true) {
         byte[] frame = w.readFrame();
+        if (frame[0] == Protocol.EARLY) {
+          reportEarly(w, frame);
+          continue;
+        }
+        if (frame[0] == Protocol.CUT) {
+          cut(w, frame);
+          continue;
+        }
         Job job;
         List<Worker> toSend;
+        List<Worker> toAsk;
         synchronized (this) {
           job = w.jobs.pollFirst();
           long now = System.nanoTime();
@@ -393,8 +423,10 @@ final class WorkerPool {
             }
           }
           toSend = match();
+          toAsk = askForWork();
         }
         send(toSend);
+        askSplit(toAsk);
         if (job != null) {
           complete(job, frame);
         }
@@ -517,41 +549,157 @@ final class WorkerPool {
     LargeArguments.deleteAll();
   }
 
-  /** Decodes a worker's answer to {@code job} and completes its future. */
+  /**
+   * Hands the results a worker reported early for its head job to the job's call. Results that
+   * cannot be read back fail the batch at once.
+   */
+  private void reportEarly(Worker w, byte[] frame) {
+    Job job;
+    synchronized (this) {
+      job = w.jobs.peekFirst();
+    }
+    if (job == null || !job.wantsEarly() || job.future().isDone()) {
+      return;
+    }
+    FrameBuffer.Reader in = new FrameBuffer.Reader(frame, 1);
+    int offset = in.getInt();
+    try {
+      job.early(offset, BatchCodec.readValues(in, job.serializer(), job.loader()));
+    } catch (RuntimeException | LinkageError e) {
+      job.failed(offset, unreadable(e));
+    }
+  }
+
+  /**
+   * Takes a worker's answer to a SPLIT: the tasks it gave back go to the front of the queue, as a
+   * new part of their batch, or whole when the part had not started.
+   */
+  private void cut(Worker w, byte[] frame) {
+    FrameBuffer.Reader in = new FrameBuffer.Reader(frame, 1);
+    long part = in.getLong();
+    int cut = in.getInt();
+    List<Worker> toSend;
+    List<Worker> toAsk;
+    synchronized (this) {
+      w.splitAsked = false;
+      w.splitAfter = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(SPLIT_CHECK_MILLIS);
+      Job job = null;
+      for (Job j : w.jobs) {
+        if (j.part == part) {
+          job = j;
+        }
+      }
+      if (job != null && cut >= job.from && cut < job.to) {
+        if (cut == job.from) {
+          w.jobs.remove(job);
+          queue.addFirst(job);
+          if (w.jobs.isEmpty() && !w.stopped) {
+            w.idleSince = System.nanoTime();
+            idle.addLast(w);
+          }
+        } else {
+          queue.addFirst(job.splitAt(cut));
+        }
+      }
+      toSend = match();
+      toAsk = askForWork();
+    }
+    send(toSend);
+    askSplit(toAsk);
+  }
+
+  /**
+   * Returns the busy workers to ask for work they have not started, when a worker is idle and the
+   * queue is empty: those whose batch has run for STALLED_NANOS and holds more than one task or a
+   * prefetched batch. Keeps a check scheduled while there may be such work; called under the lock.
+   */
+  private List<Worker> askForWork() {
+    if (!queue.isEmpty() || idle.isEmpty() || shutDown) {
+      return List.of();
+    }
+    List<Worker> ask = List.of();
+    boolean later = false;
+    long now = System.nanoTime();
+    for (Worker w : workers) {
+      Job head = w.jobs.peekFirst();
+      if (head == null || w.stopped || (w.jobs.size() == 1 && head.to - head.from < 2)) {
+        continue;
+      }
+      later = true;
+      if (w.splitAsked || now - w.busySince < STALLED_NANOS || now - w.splitAfter < 0) {
+        continue;
+      }
+      w.splitAsked = true;
+      if (ask.isEmpty()) {
+        ask = new ArrayList<>(2);
+      }
+      ask.add(w);
+    }
+    if (later && !splitCheckScheduled) {
+      splitCheckScheduled = true;
+      reaper.schedule(this::splitCheck, SPLIT_CHECK_MILLIS, TimeUnit.MILLISECONDS);
+    }
+    return ask;
+  }
+
+  private void splitCheck() {
+    List<Worker> ask;
+    synchronized (this) {
+      splitCheckScheduled = false;
+      ask = askForWork();
+    }
+    askSplit(ask);
+  }
+
+  private void askSplit(List<Worker> ask) {
+    for (Worker w : ask) {
+      boolean sent;
+      try {
+        sent = w.sendControl(Protocol.SPLIT, new byte[0]);
+      } catch (IOException e) {
+        sent = false; // The worker is gone; its reader reports the crash.
+      }
+      if (!sent) {
+        synchronized (this) {
+          w.splitAsked = false;
+        }
+      }
+    }
+  }
+
+  /** Decodes a worker's answer to {@code job}, completing its batch when it is the last part. */
   private static void complete(Job job, byte[] frame) {
     try {
-      job.future().complete(decode(job, frame));
+      FrameBuffer.Reader in = new FrameBuffer.Reader(frame, 1);
+      if (frame[0] == Protocol.RESULT) {
+        long runNanos = in.getLong();
+        @Nullable Object[] values;
+        try {
+          values = BatchCodec.readValues(in, job.serializer(), job.loader());
+        } catch (RuntimeException | LinkageError e) {
+          job.failed(job.received, unreadable(e));
+          return;
+        }
+        job.done(values, runNanos);
+        return;
+      }
+      int offset = in.getInt();
+      job.failed(
+          offset,
+          FailureCodec.decode(
+              frame, in.position(), frame.length - in.position(), job.serializer(), job.loader()));
     } catch (RuntimeException | Error e) {
       job.future().completeExceptionally(e);
     }
   }
 
-  static BatchResult decode(Job job, byte[] frame) {
-    FrameBuffer.Reader in = new FrameBuffer.Reader(frame, 1);
-    if (frame[0] == Protocol.RESULT) {
-      try {
-        long runNanos = in.getLong();
-        return BatchResult.success(
-            BatchCodec.readValues(in, job.serializer(), job.loader()), runNanos);
-      } catch (RuntimeException | LinkageError e) {
-        return BatchResult.failure(
-            0,
-            new JoblibException(
-                "The results of a batch could not be read back in the parent: "
-                    + e.getMessage()
-                    + ". Make sure the values tasks return are serializable and their classes"
-                    + " are on the parent's class path.",
-                e));
-      }
-    }
-    if (frame[0] != Protocol.FAILURE) {
-      throw new IllegalStateException("Unexpected frame type " + frame[0] + " from a worker");
-    }
-    int offset = in.getInt();
-    Throwable failure =
-        FailureCodec.decode(
-            frame, in.position(), frame.length - in.position(), job.serializer(), job.loader());
-    return BatchResult.failure(offset, failure);
+  private static JoblibException unreadable(Throwable e) {
+    return new JoblibException(
+        "The results of a batch could not be read back in the parent: "
+            + e.getMessage()
+            + ". Make sure the values tasks return are serializable and their classes are on the"
+            + " parent's class path.",
+        e);
   }
 
   private static JoblibException notStarted(Worker w, int exitCode) {

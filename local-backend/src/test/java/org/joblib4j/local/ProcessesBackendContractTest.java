@@ -9,4 +9,9 @@ class ProcessesBackendContractTest extends BackendContractTest {
   protected BackendFactory factory() {
     return new ProcessesBackendFactory();
   }
+
+  @Override
+  protected boolean splitsRunningBatches() {
+    return true;
+  }
 }

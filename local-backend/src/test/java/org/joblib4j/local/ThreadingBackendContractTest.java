@@ -8,4 +8,9 @@ class ThreadingBackendContractTest extends BackendContractTest {
   protected BackendFactory factory() {
     return new ThreadingBackendFactory();
   }
+
+  @Override
+  protected boolean splitsRunningBatches() {
+    return true;
+  }
 }

@@ -21,17 +21,26 @@ import java.util.Locale;
  * <p>The parent binds a socket in a private folder and passes its path on the worker's command
  * line; the worker connects to it at start-up and writes {@link #MAGIC}. Every later message is a
  * frame: a 4-byte big-endian length {@code n}, then {@code n} bytes whose first byte is the frame
- * type. The parent sends {@link #BATCH} frames, one at a time per worker; the worker answers each
- * with one {@link #RESULT} or {@link #FAILURE} frame. Shutting down the parent's side of the socket
- * asks the worker to exit. The worker's standard streams are not part of the protocol: its
- * standard input is empty, and what it writes to standard output and standard error is output.
+ * type. The parent sends {@link #BATCH} frames; the worker answers each with one {@link #RESULT} or
+ * {@link #FAILURE} frame, in order, after any number of {@link #EARLY} frames. Shutting down the
+ * parent's side of the socket asks the worker to exit. The worker's standard streams are not part
+ * of the protocol: its standard input is empty, and what it writes to standard output and standard
+ * error is output.
  *
  * <pre>
  * END_CALL: long callId
- * BATCH:   long callId, UTF serializer, long firstIndex, UTF nestedBackend, int nestedNJobs,
- *          int nestedLevel, then the tasks (a Task[]) in the named serializer's format
+ * BATCH:   int from, int to (the tasks of the batch to run), long part (the parent's name for
+ *          this part of the batch), long callId, UTF serializer, long firstIndex, UTF
+ *          nestedBackend, int nestedNJobs, int nestedLevel, byte early (1: report results early),
+ *          then the tasks (a Task[]) in the named serializer's format
+ * SPLIT:   empty; asks the worker to give back work it has not started, answered by CUT
+ * EARLY:   int offset, then the results (an Object[]) of the batch's tasks from offset on that
+ *          have run, sent while the batch still runs when the BATCH frame asked for it
  * RESULT:  how long the tasks ran (8 bytes, nanoseconds), then the results (an Object[]) in the
- *          batch's serializer format
+ *          batch's serializer format that no EARLY frame carried, up to the part's end or its cut
+ * CUT:     long part, int cut: the tasks from cut to the part's end will not run here (a part
+ *          that had not started is given back whole and gets no other answer); cut -1 and part
+ *          0 when the worker gives nothing back
  * FAILURE: int offset, UTF class name, UTF message, int frames, per frame (UTF class, UTF method,
  *          UTF file, int line), int n, n bytes of the serialized exception (0 when it could not be
  *          serialized)
@@ -52,11 +61,20 @@ public final class Protocol {
    */
   public static final byte END_CALL = 2;
 
+  /** A request for unstarted work, parent to worker; answered by {@link #CUT}. */
+  public static final byte SPLIT = 3;
+
   /** The results of a batch, worker to parent. */
   public static final byte RESULT = 10;
 
   /** The failure of a batch's task, worker to parent. */
   public static final byte FAILURE = 11;
+
+  /** The results of a running batch's first tasks, worker to parent. */
+  public static final byte EARLY = 12;
+
+  /** The work a worker gives back after a {@link #SPLIT}, worker to parent. */
+  public static final byte CUT = 13;
 
   /** The largest frame either side accepts: 2 GiB less a little, the limit of a byte array. */
   public static final int MAX_FRAME = Integer.MAX_VALUE - 16;
@@ -106,6 +124,31 @@ public final class Protocol {
   }
 
   /**
+   * Writes a {@link #BATCH} frame for the tasks {@code from} to {@code to - 1} of the batch encoded
+   * in {@code payload[0, length)}, naming it {@code part}, and flushes.
+   */
+  public static void writeBatch(
+      DataOutputStream out, int from, int to, long part, byte[] payload, int length)
+      throws IOException {
+    if (length < 0 || length > MAX_FRAME - 17) {
+      throw new IOException(
+          String.format(
+              Locale.ROOT,
+              "A batch of %d bytes is larger than the %d bytes a frame can hold; split the work"
+                  + " into smaller tasks or pass large values as arguments",
+              length,
+              MAX_FRAME - 17));
+    }
+    out.writeInt(length + 17);
+    out.writeByte(BATCH);
+    out.writeInt(from);
+    out.writeInt(to);
+    out.writeLong(part);
+    out.write(payload, 0, length);
+    out.flush();
+  }
+
+  /**
    * Reads one frame and returns its bytes, the type first. Throws {@link EOFException} when the
    * stream ends before a frame starts, and {@link MalformedFrameException} when what arrives is not
    * a frame: a length outside {@code [1, MAX_FRAME]}, or a stream that ends inside a frame.
@@ -131,10 +174,7 @@ public final class Protocol {
       if (read < 0) {
         throw new MalformedFrameException(
             String.format(
-                Locale.ROOT,
-                "the channel ended after %d of the %d bytes of a frame",
-                n,
-                length));
+                Locale.ROOT, "the channel ended after %d of the %d bytes of a frame", n, length));
       }
       n += read;
     }

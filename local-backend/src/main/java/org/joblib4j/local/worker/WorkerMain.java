@@ -4,15 +4,19 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.joblib4j.Delayed;
 import org.joblib4j.SerializableFunction;
 import org.joblib4j.Task;
@@ -20,6 +24,7 @@ import org.joblib4j.spi.BatchResult;
 import org.joblib4j.spi.FailureCodec;
 import org.joblib4j.spi.LargeArgumentPolicy;
 import org.joblib4j.spi.NestedConfig;
+import org.joblib4j.spi.ParallelBackend;
 import org.joblib4j.spi.Serializer;
 import org.joblib4j.spi.TaskBatch;
 import org.jspecify.annotations.Nullable;
@@ -35,8 +40,12 @@ import org.jspecify.annotations.Nullable;
  * descriptors 0 to 2, a child process that inherits them, native code) can corrupt it. What the
  * worker writes to its standard output and standard error is output, which the parent copies to its
  * own; System.out points at standard error, so what tasks print with it reaches the parent's
- * standard error. The main thread reads a batch, runs it and writes the answer; one batch at a
- * time, so the parent cancels a batch by killing the process. The worker exits when the socket
+ * standard error. The main thread reads the parent's frames and queues batches for a runner
+ * thread, which runs them one at a time and writes the answers, so the parent cancels a batch by
+ * killing the process. The reader answers a SPLIT frame at once, while a batch runs: it gives back
+ * a queued batch whole, or the unstarted second half of the running batch when its task has run
+ * for 10 ms or more (SplittableRun), so that the parent can run that part on an idle worker.
+ * Answers are written under the output's lock, and a CUT before the RESULT of the batch it cut. The worker exits when the socket
  * closes (the parent retired it, or died) and, as a second guard, when the parent process ends.
  * Large arguments arrive as ArgumentRefs; each file is read once per call and kept in a cache that
  * the call's END_CALL frame, or the first batch of another call, clears.
@@ -48,7 +57,21 @@ public final class WorkerMain {
   private final ClassLoader loader;
   private final Map<String, @Nullable Object> largeArguments = new HashMap<>();
   private long callId = Long.MIN_VALUE;
+  // Written by the runner thread, under out's lock.
   private final FrameBuffer buffer = new FrameBuffer(8192);
+  // Written by the reader thread, under out's lock.
+  private final FrameBuffer splitAnswer = new FrameBuffer(16);
+  // The frames the reader took and the runner has not started, guarded by its own lock.
+  private final ArrayDeque<byte[]> inbox = new ArrayDeque<>();
+  private boolean closed;
+  // Whether the runner took a batch from the inbox and has not published its run yet.
+  private volatile boolean starting;
+  private volatile @Nullable SplittableRun current;
+  private volatile long currentPart;
+  private volatile @Nullable IOException runnerFailure;
+
+  /** How long a task runs before the parent may run the unstarted end of its batch elsewhere. */
+  private static final long STALLED_NANOS = 10_000_000L;
 
   private WorkerMain(DataInputStream in, DataOutputStream out, ClassLoader loader) {
     this.in = in;
@@ -98,33 +121,126 @@ public final class WorkerMain {
     System.exit(0);
   }
 
+  /**
+   * Reads the parent's frames on this thread and runs batches on another, so that a SPLIT frame is
+   * answered while a batch runs.
+   */
   private void loop() throws IOException {
-    while (true) {
-      byte[] frame;
-      try {
-        frame = Protocol.readFrame(in);
-      } catch (EOFException e) {
-        return;
-      }
-      if (frame[0] == Protocol.END_CALL) {
-        if (new FrameBuffer.Reader(frame, 1).getLong() == callId) {
-          largeArguments.clear();
+    Thread runner = new Thread(this::runBatches, "joblib4j-worker-runner");
+    runner.setDaemon(true);
+    runner.start();
+    try {
+      while (true) {
+        byte[] frame;
+        try {
+          frame = Protocol.readFrame(in);
+        } catch (EOFException e) {
+          return;
         }
-        continue;
+        if (frame[0] == Protocol.SPLIT) {
+          split();
+        } else if (frame[0] == Protocol.BATCH || frame[0] == Protocol.END_CALL) {
+          synchronized (inbox) {
+            inbox.addLast(frame);
+            inbox.notifyAll();
+          }
+        } else {
+          throw new IOException("Unexpected frame type " + frame[0] + " from the parent");
+        }
       }
-      if (frame[0] != Protocol.BATCH) {
-        throw new IOException("Unexpected frame type " + frame[0] + " from the parent");
+    } finally {
+      synchronized (inbox) {
+        closed = true;
+        inbox.notifyAll();
       }
-      runBatch(frame);
+      try {
+        runner.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      IOException failed = runnerFailure;
+      if (failed != null) {
+        throw failed;
+      }
+    }
+  }
+
+  /** Runs the batches the reader queues, in order, until the parent closes the socket. */
+  private void runBatches() {
+    try {
+      while (true) {
+        byte[] frame;
+        synchronized (inbox) {
+          while (inbox.isEmpty() && !closed) {
+            inbox.wait();
+          }
+          frame = inbox.pollFirst();
+          if (frame == null) {
+            return;
+          }
+          if (frame[0] == Protocol.BATCH) {
+            starting = true;
+          }
+        }
+        if (frame[0] == Protocol.END_CALL) {
+          if (new FrameBuffer.Reader(frame, 1).getLong() == callId) {
+            largeArguments.clear();
+          }
+          continue;
+        }
+        runBatch(frame);
+      }
+    } catch (IOException e) {
+      runnerFailure = e;
+    } catch (InterruptedException e) {
+      // Only this JVM's exit interrupts it.
+    }
+  }
+
+  /**
+   * Answers the parent's SPLIT frame with a CUT frame: gives back a batch that waits in the inbox,
+   * whole, or else the second half of the unstarted tasks of the running batch when its task has
+   * run long (see SplittableRun), or nothing.
+   */
+  private void split() throws IOException {
+    long part = 0;
+    int cut = -1;
+    synchronized (out) {
+      synchronized (inbox) {
+        for (Iterator<byte[]> it = inbox.iterator(); it.hasNext(); ) {
+          byte[] queued = it.next();
+          if (queued[0] == Protocol.BATCH) {
+            it.remove();
+            FrameBuffer.Reader r = new FrameBuffer.Reader(queued, 1);
+            cut = r.getInt();
+            r.getInt();
+            part = r.getLong();
+            break;
+          }
+        }
+      }
+      SplittableRun run = current;
+      if (cut < 0 && run != null && !starting) {
+        cut = run.giveAway(STALLED_NANOS);
+        part = currentPart;
+      }
+      splitAnswer.clear();
+      splitAnswer.putLong(part);
+      splitAnswer.putInt(cut);
+      Protocol.writeFrame(out, Protocol.CUT, splitAnswer.array(), splitAnswer.size());
     }
   }
 
   private void runBatch(byte[] frame) throws IOException {
     FrameBuffer.Reader d = new FrameBuffer.Reader(frame, 1);
+    int from = d.getInt();
+    int to = d.getInt();
+    long part = d.getLong();
     long call = d.getLong();
     Serializer serializer = Serializer.named(d.getString());
     long firstIndex = d.getLong();
     NestedConfig nested = new NestedConfig(d.getString(), d.getInt(), d.getInt());
+    boolean reportEarly = d.getByte() == 1;
     if (call != callId) {
       largeArguments.clear();
       callId = call;
@@ -134,25 +250,87 @@ public final class WorkerMain {
       Task<?>[] tasks = BatchCodec.readTasks(d, serializer, loader);
       batch = new TaskBatch(resolve(tasks, serializer), firstIndex, nested);
     } catch (RuntimeException | IOException | LinkageError e) {
-      sendFailure(0, e, serializer);
+      starting = false;
+      sendFailure(from, e, serializer);
       return;
     }
-    BatchResult result = batch.run();
+    EarlySender early = reportEarly ? new EarlySender(serializer) : null;
+    BatchResult[] outcome = new BatchResult[1];
+    SplittableRun run = new SplittableRun(batch, from, to, early, r -> outcome[0] = r);
+    currentPart = part;
+    current = run;
+    starting = false;
+    try {
+      run.run();
+    } catch (UnsendableResult e) {
+      sendFailure(e.offset, Objects.requireNonNull(e.getCause()), serializer);
+      return;
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    } finally {
+      current = null;
+    }
+    BatchResult result = Objects.requireNonNull(outcome[0]);
     Throwable failure = result.failure();
     if (failure != null) {
       sendFailure(result.failedOffset(), failure, serializer);
       return;
     }
-    Object[] values = result.values().toArray();
-    buffer.clear();
-    buffer.putLong(result.runNanos());
-    try {
-      BatchCodec.writeValues(buffer, values, serializer);
-    } catch (RuntimeException e) {
-      sendFailure(offending(values, serializer), e, serializer);
-      return;
+    List<@Nullable Object> all = result.values();
+    int sent = early == null ? from : Math.max(from, early.sent);
+    Object[] values = all.subList(sent, run.end()).toArray();
+    synchronized (out) {
+      buffer.clear();
+      buffer.putLong(result.runNanos());
+      try {
+        BatchCodec.writeValues(buffer, values, serializer);
+      } catch (RuntimeException e) {
+        sendFailure(sent + offending(values, serializer), e, serializer);
+        return;
+      }
+      Protocol.writeFrame(out, Protocol.RESULT, buffer.array(), buffer.size());
     }
-    Protocol.writeFrame(out, Protocol.RESULT, buffer.array(), buffer.size());
+  }
+
+  /** Sends the results of a running batch's first tasks in EARLY frames. */
+  private final class EarlySender implements ParallelBackend.EarlyResults {
+    private final Serializer serializer;
+    int sent;
+
+    EarlySender(Serializer serializer) {
+      this.serializer = serializer;
+    }
+
+    @Override
+    public void arrived(int offset, List<@Nullable Object> results) {
+      Object[] values = results.toArray();
+      synchronized (out) {
+        buffer.clear();
+        buffer.putInt(offset);
+        try {
+          BatchCodec.writeValues(buffer, values, serializer);
+        } catch (RuntimeException e) {
+          throw new UnsendableResult(offset + offending(values, serializer), e);
+        }
+        try {
+          Protocol.writeFrame(out, Protocol.EARLY, buffer.array(), buffer.size());
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }
+      sent = offset + values.length;
+    }
+  }
+
+  /** A result of a running batch that cannot be serialized, which ends the batch. */
+  private static final class UnsendableResult extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    final int offset;
+
+    UnsendableResult(int offset, RuntimeException cause) {
+      super(cause);
+      this.offset = offset;
+    }
   }
 
   private List<Task<?>> resolve(Task<?>[] tasks, Serializer serializer) throws IOException {
@@ -199,11 +377,13 @@ public final class WorkerMain {
 
   private void sendFailure(int offset, Throwable failure, Serializer serializer)
       throws IOException {
-    buffer.clear();
-    buffer.putInt(offset);
     byte[] encoded = FailureCodec.encode(failure, serializer);
-    buffer.write(encoded, 0, encoded.length);
-    Protocol.writeFrame(out, Protocol.FAILURE, buffer.array(), buffer.size());
+    synchronized (out) {
+      buffer.clear();
+      buffer.putInt(offset);
+      buffer.write(encoded, 0, encoded.length);
+      Protocol.writeFrame(out, Protocol.FAILURE, buffer.array(), buffer.size());
+    }
   }
 
   /** Halts this JVM when the parent process ends, cleaning up after a parent that was killed. */
