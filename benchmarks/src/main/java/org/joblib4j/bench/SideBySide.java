@@ -47,7 +47,7 @@ import org.joblib4j.persist.Compression;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Runs every scenario of the benchmark issues (P1 to P9) side by side with its peers in one go,
+ * Runs every scenario of the benchmark issues (P1 to P10) side by side with its peers in one go,
  * prints a table of ratios and rewrites {@code docs/benchmarks.md} with it, the machine and the
  * date. Peers: Python's joblib (Debian's {@code python3-joblib}, run with {@code
  * /usr/bin/python3}), a plain {@code ExecutorService}, a parallel stream, hand-written Spark RDD
@@ -162,6 +162,7 @@ public final class SideBySide {
     scenario("P7", this::p7Memory);
     scenario("P8", this::p8Uneven);
     scenario("P9", this::p9StreamScale);
+    scenario("P10", this::p10EarlyClose);
     double minutes = (System.nanoTime() - t0) / 60e9;
     String table = table();
     System.out.println();
@@ -1534,6 +1535,114 @@ public final class SideBySide {
       }
     }
     return new ChildJvm(done ? p.exitValue() : -1, !done, all, results, progress, seconds);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // P10: how soon closing a stream early frees the workers, and what it prints.
+
+  private static final double P10_BOUND_SECONDS = 0.5;
+
+  /*
+   * One child JVM per backend (EarlyClose): a stream of 1,000 one-second tasks is closed after
+   * five results, and a call of two quick tasks follows. Its time from the close is the time the
+   * backend took to free its workers; if the close left the running tasks alone, it waits up to a
+   * second for them. The child's output is read too: a close that works prints nothing, so every
+   * warning or error line the child prints (Spark's "Lost task ... TaskKilled" for the tasks the
+   * close cancelled, a stack trace at exit) counts against it.
+   */
+  private void p10EarlyClose() throws Exception {
+    // The small application jar has no Spark; the spark child runs on this JVM's class path.
+    String appPath = appClassPath();
+    String fullPath = System.getProperty("java.class.path");
+    int reps = quick ? 3 : 5;
+    String target =
+        String.format(Locale.ROOT, "free ≤ %.1f s after the close, no warning", P10_BOUND_SECONDS);
+    for (String backend : List.of("threading", "processes", "spark")) {
+      String where =
+          String.format(
+              Locale.ROOT,
+              "stream() of 1,000 tasks of 1 s closed after 5 results, nJobs=2, %s",
+              backend.equals("spark") ? "spark local[2]" : backend);
+      String peer = "the bound";
+      if (!hasBackend(backend)) {
+        rows.add(
+            notAvailable(
+                "P10",
+                where,
+                peer,
+                Row.time(P10_BOUND_SECONDS),
+                target,
+                "the " + backend + " backend"));
+        continue;
+      }
+      ChildJvm r =
+          childJvm(
+              backend.equals("spark") ? fullPath : appPath,
+              List.of("-Djoblib4j.spark.master=local[2]"),
+              300,
+              EarlyClose.class.getName(),
+              backend,
+              Integer.toString(reps),
+              "1000");
+      List<Double> free = new ArrayList<>();
+      List<Double> close = new ArrayList<>();
+      for (int i = 0; i < reps; i++) {
+        Double f = r.results().get("free_" + i);
+        Double c = r.results().get("close_" + i);
+        if (f != null && c != null) {
+          free.add(f);
+          close.add(c);
+        }
+      }
+      List<String> noise =
+          r.lines().stream()
+              .filter(l -> l.contains(" WARN ") || l.contains(" ERROR ") || l.startsWith("\tat "))
+              .filter(
+                  l ->
+                      !l.contains("NativeCodeLoader")
+                          && !l.contains("loopback")
+                          && !l.contains("SPARK_LOCAL_IP"))
+              .collect(Collectors.toList());
+      if (r.exitCode() != 0 || free.size() != reps) {
+        say("P10 " + backend + " child output:\n" + String.join("\n", r.lines()));
+        rows.add(
+            new Row(
+                "P10",
+                where,
+                "(failed)",
+                peer,
+                Row.time(P10_BOUND_SECONDS),
+                "n/a",
+                target,
+                "failed: exit code " + r.exitCode() + ", " + lastLine(r.lines())));
+        continue;
+      }
+      double worst = free.stream().max(Double::compare).orElseThrow();
+      say(
+          String.format(
+              Locale.ROOT,
+              "P10 %s: free after %s, close() took %s; %d warning or error lines%s",
+              backend,
+              free.stream().map(Row::time).collect(Collectors.joining(", ")),
+              close.stream().map(Row::time).collect(Collectors.joining(", ")),
+              noise.size(),
+              noise.isEmpty() ? "" : ":\n  " + String.join("\n  ", noise)));
+      rows.add(
+          new Row(
+              "P10",
+              where,
+              String.format(
+                  Locale.ROOT,
+                  "free after %s (worst %s), %d warning lines",
+                  Row.time(median(free)),
+                  Row.time(worst),
+                  noise.size()),
+              peer,
+              Row.time(P10_BOUND_SECONDS),
+              Row.times(P10_BOUND_SECONDS / worst),
+              target,
+              Row.status(worst <= P10_BOUND_SECONDS && noise.isEmpty())));
+    }
   }
 
   // ---------------------------------------------------------------------------------------------

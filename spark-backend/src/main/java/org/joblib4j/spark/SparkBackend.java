@@ -54,7 +54,8 @@ import scala.runtime.BoxedUnit;
  * Every job of a call carries the call's job tag, description and interruptOnCancel, set as
  * thread-local properties of the flushing thread right before submitJob. cancelAll() marks the
  * call cancelled and cancels its tag under the same lock the flush submits under, so no job of
- * the call starts after it. Large arguments are broadcast once per call and object (by identity)
+ * the call starts after it; running tasks are interrupted, and the scheduler's warnings for the
+ * tasks killed with this backend's reason are dropped (SparkLogs). Large arguments are broadcast once per call and object (by identity)
  * and destroyed at endCall(); tasks carry a LargeArgument reference instead.
  * </pre>
  */
@@ -126,6 +127,11 @@ final class SparkBackend implements ParallelBackend {
               }
             });
     this.tag = newTag();
+    try {
+      SparkLogs.dropOwnKills();
+    } catch (LinkageError e) {
+      // Spark logs through something other than Log4j 2: its lines stay as they are.
+    }
   }
 
   static SparkBackend create(BackendOptions options) {
@@ -452,7 +458,7 @@ final class SparkBackend implements ParallelBackend {
       unfinished.clear();
       if (jobsSubmitted && !sc.isStopped()) {
         try {
-          sc.cancelJobsWithTag(tag, "joblib4j " + callName + " was cancelled");
+          sc.cancelJobsWithTag(tag, SparkLogs.KILL_REASON + callName + " as the call ended early");
         } catch (RuntimeException e) {
           log.warn("Could not cancel the Spark jobs tagged {}", tag, e);
         }
