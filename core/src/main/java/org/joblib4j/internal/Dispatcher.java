@@ -556,6 +556,8 @@ public final class Dispatcher<R> implements ResultIterator<R> {
     done.completed = true;
     if (done.startNanos != 0) {
       runningCount--;
+      // At most nWorkers batches run: the deque stays that short, and holds nothing done.
+      running.remove(done);
     } else {
       waiting.remove(done);
     }

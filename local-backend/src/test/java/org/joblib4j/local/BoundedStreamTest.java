@@ -32,4 +32,24 @@ class BoundedStreamTest {
 
     assertThat(out).contains("OK 2000000 ");
   }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"threading", "processes"})
+  void stream_endlessTinyTasks_holdsNoMoreAfterTwoMillionThanAfterOne(String backend)
+      throws Exception {
+    // A small bound on bytes in flight keeps the call's own window to a few MB, so that anything
+    // kept per task (a hundred bytes or more over the million between the two looks) shows.
+    String out =
+        PlainJvm.run(
+            dir.resolve("child.log"),
+            entry -> true,
+            List.of("-Xmx256m", "-Djoblib4j.maxInFlight=4m"),
+            BoundedStreamChild.class,
+            backend,
+            "2000000");
+
+    assertThat(BoundedStreamChild.growthMegabytes(out))
+        .as("MB the heap holds more after 2,000,000 results than after 1,000,000")
+        .isLessThan(24);
+  }
 }
