@@ -125,6 +125,7 @@ public final class Dispatcher<R> implements ResultIterator<R> {
   private @Nullable Task<?> pushedBack;
   private int preDispatchLeft;
   private boolean sourceExhausted;
+  private boolean inputEnded;
   private long nextIndex;
   private long dispatchedTasks;
   private long completedTasks;
@@ -651,6 +652,9 @@ public final class Dispatcher<R> implements ResultIterator<R> {
    * switch from "Done n tasks" to "Done n out of dispatched".
    */
   private boolean dispatchFinished() {
+    if (source != null) {
+      return inputEnded && readyBatches.isEmpty();
+    }
     return sourceExhausted && pushedBack == null && readyBatches.isEmpty() && chunkFill == 0;
   }
 
@@ -696,6 +700,8 @@ public final class Dispatcher<R> implements ResultIterator<R> {
         appendToChunk(t);
       }
       if (chunkFill == 0) {
+        // As joblib's _original_iterator = None: the input ends when a dispatch finds nothing.
+        inputEnded = true;
         return false;
       }
       formChunk();

@@ -25,8 +25,7 @@ public final class ProgressReporter {
   private final int width;
   private final long startNanos = System.nanoTime();
 
-  ProgressReporter(
-      String call, int verbose, @Nullable ProgressListener listener, long totalTasks) {
+  ProgressReporter(String call, int verbose, @Nullable ProgressListener listener, long totalTasks) {
     this.call = call;
     this.verbose = verbose;
     this.listener = listener;
@@ -87,12 +86,17 @@ public final class ProgressReporter {
       }
       String time = "| elapsed: " + formatTime(elapsed);
       if (totalTasks >= 0) {
-        line(Checks.format("Done %" + width + "d out of %" + width + "d %s", completed,
-            totalTasks, time));
+        line(
+            Checks.format(
+                "Done %" + width + "d out of %" + width + "d %s", completed, totalTasks, time));
       } else {
         String pad = " ".repeat("out of ".length() + width - "tasks".length());
         line(Checks.format("Done %" + width + "d tasks %s%s", completed, pad, time));
       }
+      return;
+    }
+    if (completed == dispatched) {
+      // Every task is done: finish() prints joblib's last line, "... finished", and only it.
       return;
     }
     if (completed != 0) {
