@@ -35,6 +35,7 @@ final class AutoBatcher implements BatchSizer {
   private int effectiveBatchSize;
   private double smoothedSeconds;
   private int probeCeiling;
+  private double secondsPerTask = Double.NaN;
 
   AutoBatcher(
       Duration min, Duration max, int initialBatchSize, int verbose, ProgressReporter reporter) {
@@ -82,6 +83,7 @@ final class AutoBatcher implements BatchSizer {
 
   @Override
   public void batchCompleted(int size, long nanos, long runNanos) {
+    secondsPerTask = (runNanos >= 0 ? runNanos : nanos) / 1e9 / Math.max(1, size);
     if (probeCeiling > 0) {
       double perTask = (runNanos >= 0 ? runNanos : nanos) / 1e9 / Math.max(1, size);
       double fits = perTask > 0 ? minSeconds / perTask : probeCeiling;
@@ -95,6 +97,11 @@ final class AutoBatcher implements BatchSizer {
     }
     double seconds = nanos / 1e9;
     smoothedSeconds = smoothedSeconds == 0 ? seconds : 0.8 * smoothedSeconds + 0.2 * seconds;
+  }
+
+  @Override
+  public double secondsPerTask() {
+    return secondsPerTask;
   }
 
   int effectiveBatchSize() {

@@ -12,6 +12,14 @@ interface BatchSizer {
   void batchCompleted(int size, long nanos, long runNanos);
 
   /** A sizer that never changes. */
+  /**
+   * Returns how long a task of the last completed batch ran, in seconds, or NaN before the first
+   * completion or when the sizer does not measure.
+   */
+  default double secondsPerTask() {
+    return Double.NaN;
+  }
+
   static BatchSizer fixed(int size) {
     return new BatchSizer() {
       @Override

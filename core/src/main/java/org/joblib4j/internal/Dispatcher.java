@@ -43,7 +43,8 @@ import org.slf4j.Logger;
  * read and dispatched as batches; afterwards every completed batch lets exactly one more batch be
  * dispatched. Batches are formed as joblib forms them: read batchSize * nWorkers tasks and split
  * them into nWorkers batches; at the tail of the input, split finer (size / (10 * nWorkers)) so
- * that the last tasks spread over every worker. As dispatch happens only while the consumer
+ * that the last tasks spread over every worker, unless the last batch's tasks say the tail runs
+ * in under 10 ms, where finer batches would cost more round trips than they balance. As dispatch happens only while the consumer
  * waits, a consumer that stops reading stops the input from being read: an unbounded stream runs
  * in bounded memory.
  *
@@ -83,6 +84,9 @@ import org.slf4j.Logger;
  */
 public final class Dispatcher<R> implements ResultIterator<R> {
   private static final Logger log = Logs.get(Dispatcher.class);
+
+  /** A tail of the input that runs shorter than this is not split finer than one batch a worker. */
+  private static final double TAIL_SPLIT_SECONDS = 0.01;
 
   private final @Nullable Iterator<? extends Task<?>> source;
   private final ParallelBackend backend;
@@ -747,10 +751,15 @@ public final class Dispatcher<R> implements ResultIterator<R> {
     if (chunkFromSlice) {
       preDispatchLeft -= size;
     }
-    int each =
-        !chunkFromSlice && size < chunkWant
-            ? Math.max(1, size / (10 * nWorkers))
-            : Math.max(1, size / nWorkers);
+    // At the tail, split finer so that the last tasks spread over every worker, unless the tail
+    // is known to run in less than TAIL_SPLIT_SECONDS: then the finer batches would only add
+    // round trips.
+    double tailSeconds = sizer.secondsPerTask() * size;
+    boolean splitTail =
+        !chunkFromSlice
+            && size < chunkWant
+            && (Double.isNaN(tailSeconds) || tailSeconds >= TAIL_SPLIT_SECONDS);
+    int each = splitTail ? Math.max(1, size / (10 * nWorkers)) : Math.max(1, size / nWorkers);
     if (chunkSamples > 0) {
       bytesPerTask = Math.max(Footprint.TASK, (double) chunkSampleBytes / chunkSamples);
     }
