@@ -113,6 +113,7 @@ public final class SideBySide {
           "joblib4j.bench.streamSizes",
           quick ? "10000,100000,1000000" : "10000,100000,1000000,10000000");
   private final int streamBudget = intProp("streamBudget", 100);
+  private final int closeReps = quick ? 3 : 5;
   private final String only = System.getProperty("joblib4j.bench.only", "");
 
   private final List<Row> rows = new ArrayList<>();
@@ -1554,7 +1555,7 @@ public final class SideBySide {
     // The small application jar has no Spark; the spark child runs on this JVM's class path.
     String appPath = appClassPath();
     String fullPath = System.getProperty("java.class.path");
-    int reps = quick ? 3 : 5;
+    int reps = closeReps;
     String target =
         String.format(Locale.ROOT, "free ≤ %.1f s after the close, no warning", P10_BOUND_SECONDS);
     for (String backend : List.of("threading", "processes", "spark")) {
@@ -1876,7 +1877,8 @@ public final class SideBySide {
             "- Sizes: P1 %,d tasks; P2 %d tasks of %d ms; P4 %,d tiny tasks and %d tasks of %d ms;"
                 + " P5/P6 %s raw, %s compressible (`i %% 1000`); P7 %s argument; P8 %d sleeping"
                 + " tasks, log-normal (median %d ms, sigma %s, seed %d), %d runs; P9 %s tiny tasks"
-                + " through stream() in -Xmx256m\n",
+                + " through stream() in -Xmx256m; P10 a stream of 1,000 tasks of 1 s closed after 5"
+                + " results, %d closes\n",
             tinyTasks,
             cpuTasks,
             cpuMillis,
@@ -1891,7 +1893,8 @@ public final class SideBySide {
             unevenSigma,
             unevenSeed,
             unevenReps,
-            streamSizes.replace(",", ", ")));
+            streamSizes.replace(",", ", "),
+            closeReps));
     md.append("- Load average (1 / 5 / 15 min) at the start: ")
         .append(loadAtStart)
         .append(", at the end: ")
