@@ -25,7 +25,8 @@ import org.slf4j.Logger;
  */
 public final class BackendRegistry {
   private static final Logger log = Logs.get(BackendRegistry.class);
-  private static final String SERVICES = "META-INF/services/" + BackendFactory.class.getName();
+  private static final String SERVICES =
+      "META-INF/services/" + BackendFactory.class.getName();
 
   /** Which artifact provides the built-in backends, for the "not found" hint. */
   private static final Map<String, String> ARTIFACTS =
@@ -51,14 +52,16 @@ public final class BackendRegistry {
       throw new IllegalArgumentException(
           Checks.format(
               "Backend name \"%s\" is already provided by %s; pick another name.",
-              name, found.getClass().getName()));
+              name,
+              found.getClass().getName()));
     }
     BackendFactory previous = registered.putIfAbsent(name, factory);
     if (previous != null) {
       throw new IllegalArgumentException(
           Checks.format(
               "Backend name \"%s\" is already registered by %s; unregister it first.",
-              name, previous.getClass().getName()));
+              name,
+              previous.getClass().getName()));
     }
   }
 
@@ -92,7 +95,9 @@ public final class BackendRegistry {
           Checks.format(
               "Backend name \"%s\" is provided by both %s and %s; remove one of them from the"
                   + " class path.",
-              name, providers.get(0), providers.get(1)));
+              name,
+              providers.get(0),
+              providers.get(1)));
     }
     f = d.byName.get(name);
     if (f != null) {
@@ -103,7 +108,10 @@ public final class BackendRegistry {
           Checks.format(
               "No backend named \"%s\" among %s, and a provider failed to load: could not load"
                   + " backend factory (%s) listed in %s; remove or upgrade that library.",
-              name, names(), d.loadErrors.get(0), SERVICES));
+              name,
+              names(),
+              d.loadErrors.get(0),
+              SERVICES));
     }
     String artifact = ARTIFACTS.get(name);
     throw new IllegalArgumentException(
@@ -111,7 +119,9 @@ public final class BackendRegistry {
             "No backend named \"%s\". Known: %s. Backends are found with ServiceLoader: put the"
                 + " jar that provides it%s on the class path, or register it with"
                 + " ParallelConfig.registerBackend.",
-            name, names(), artifact == null ? "" : " (for \"" + name + "\": " + artifact + ")"));
+            name,
+            names(),
+            artifact == null ? "" : " (for \"" + name + "\": " + artifact + ")"));
   }
 
   /** Returns every known backend name and alias, sorted. */
@@ -187,7 +197,8 @@ public final class BackendRegistry {
       if (existing == null) {
         byName.put(name, factory);
       } else if (!existing.getClass().getName().equals(factory.getClass().getName())) {
-        conflicts.put(name, List.of(existing.getClass().getName(), factory.getClass().getName()));
+        conflicts.put(
+            name, List.of(existing.getClass().getName(), factory.getClass().getName()));
       }
     }
   }

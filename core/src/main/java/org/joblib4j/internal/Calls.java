@@ -71,7 +71,9 @@ public final class Calls {
             Checks.format(
                 "Backend \"%s\" reports %d workers for nJobs=%d; a backend's effectiveNJobs must"
                     + " return at least 1. Fix or upgrade the library that provides it.",
-                backendName, n, requested));
+                backendName,
+                n,
+                requested));
       }
       return n;
     }
@@ -96,8 +98,7 @@ public final class Calls {
         "prefer(PROCESSES) and require(SHARED_MEM) are inconsistent settings: processes share no"
             + " memory; drop one of them");
     String named = effective.backend();
-    String name =
-        named != null ? named : prefer == Prefer.PROCESSES ? "processes" : DEFAULT_BACKEND;
+    String name = named != null ? named : prefer == Prefer.PROCESSES ? "processes" : DEFAULT_BACKEND;
     Integer nJobs = effective.nJobs();
     if (nJobs == null && named != null && explicit.backend() == null) {
       // joblib's parallel_backend(name) defaults to n_jobs=-1: a backend named from outside the
@@ -183,7 +184,8 @@ public final class Calls {
           Checks.format(
               "The backend class '%s' does not support timeout. You have set 'timeout=%s' in"
                   + " Parallel but the 'timeout' parameter will not be used.",
-              backendClass, seconds(timeout)));
+              backendClass,
+              seconds(timeout)));
     }
   }
 
@@ -206,13 +208,8 @@ public final class Calls {
       // joblib's sequential path: no backend at all.
       warnNoTimeout("SequentialBackend", s);
       return new SequentialRun<>(
-          source,
-          "Parallel(n_jobs=1)",
-          plan.backendName(),
-          verbose,
-          s.progressListener(),
-          totalTasks,
-          onEnd);
+          source, "Parallel(n_jobs=1)", plan.backendName(), verbose, s.progressListener(),
+          totalTasks, onEnd);
     }
     ParallelBackend backend = sessionBackend != null ? sessionBackend : plan.createBackend();
     boolean owns = sessionBackend == null;
@@ -231,7 +228,8 @@ public final class Calls {
           warnNoTimeout("SequentialBackend", s);
         }
         return new SequentialRun<>(
-            source, callName, plan.backendName(), verbose, s.progressListener(), totalTasks, onEnd);
+            source, callName, plan.backendName(), verbose, s.progressListener(), totalTasks,
+            onEnd);
       }
       boolean timeoutSupported = caps.contains(Capability.TIMEOUT);
       Integer batchSize = s.batchSize();

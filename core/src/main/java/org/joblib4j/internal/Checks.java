@@ -8,7 +8,8 @@ public final class Checks {
   private Checks() {}
 
   /** Throws {@link IllegalArgumentException} with the formatted message unless {@code ok}. */
-  public static void requireArgument(boolean ok, String template, @Nullable Object... args) {
+  public static void requireArgument(
+      boolean ok, String template, @Nullable Object... args) {
     if (!ok) {
       throw new IllegalArgumentException(String.format(Locale.ROOT, template, args));
     }

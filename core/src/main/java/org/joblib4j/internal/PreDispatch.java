@@ -149,8 +149,7 @@ public final class PreDispatch {
       skipSpaces();
       int start = pos;
       while (pos < s.length()
-          && (Character.isDigit(s.charAt(pos))
-              || s.charAt(pos) == '.'
+          && (Character.isDigit(s.charAt(pos)) || s.charAt(pos) == '.'
               || ((s.charAt(pos) == 'e' || s.charAt(pos) == 'E') && pos > start)
               || ((s.charAt(pos) == '+' || s.charAt(pos) == '-')
                   && pos > start

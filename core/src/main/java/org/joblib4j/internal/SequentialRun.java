@@ -67,8 +67,7 @@ public final class SequentialRun<R> implements ResultIterator<R> {
       end();
       throw new JoblibException(
           Checks.format(
-              "Interrupted before task %d on backend %s; the call was cancelled",
-              index, backendName));
+              "Interrupted before task %d on backend %s; the call was cancelled", index, backendName));
     }
     Task<?> task = source.next();
     if (task == null) {

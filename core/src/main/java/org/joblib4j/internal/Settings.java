@@ -63,238 +63,82 @@ public record Settings(
   }
 
   public Settings withBackend(@Nullable String v) {
-    return new Settings(
-        v,
-        nJobs,
-        prefer,
-        require,
-        verbose,
-        timeout,
-        preDispatch,
-        batchSize,
-        tempFolder,
-        maxNbytes,
-        mmapMode,
-        progressListener,
-        maxInFlight);
+    return new Settings(v, nJobs, prefer, require, verbose, timeout, preDispatch, batchSize,
+        tempFolder, maxNbytes, mmapMode, progressListener, maxInFlight);
   }
 
   public Settings withNJobs(@Nullable Integer v) {
     if (v != null) {
       Checks.checkNJobs(v);
     }
-    return new Settings(
-        backend,
-        v,
-        prefer,
-        require,
-        verbose,
-        timeout,
-        preDispatch,
-        batchSize,
-        tempFolder,
-        maxNbytes,
-        mmapMode,
-        progressListener,
-        maxInFlight);
+    return new Settings(backend, v, prefer, require, verbose, timeout, preDispatch, batchSize,
+        tempFolder, maxNbytes, mmapMode, progressListener, maxInFlight);
   }
 
   public Settings withPrefer(@Nullable Prefer v) {
-    return new Settings(
-        backend,
-        nJobs,
-        v,
-        require,
-        verbose,
-        timeout,
-        preDispatch,
-        batchSize,
-        tempFolder,
-        maxNbytes,
-        mmapMode,
-        progressListener,
-        maxInFlight);
+    return new Settings(backend, nJobs, v, require, verbose, timeout, preDispatch, batchSize,
+        tempFolder, maxNbytes, mmapMode, progressListener, maxInFlight);
   }
 
   public Settings withRequire(@Nullable Require v) {
-    return new Settings(
-        backend,
-        nJobs,
-        prefer,
-        v,
-        verbose,
-        timeout,
-        preDispatch,
-        batchSize,
-        tempFolder,
-        maxNbytes,
-        mmapMode,
-        progressListener,
-        maxInFlight);
+    return new Settings(backend, nJobs, prefer, v, verbose, timeout, preDispatch, batchSize,
+        tempFolder, maxNbytes, mmapMode, progressListener, maxInFlight);
   }
 
   public Settings withVerbose(@Nullable Integer v) {
     Checks.requireArgument(v == null || v >= 0, "verbose must be >= 0, got %s", v);
-    return new Settings(
-        backend,
-        nJobs,
-        prefer,
-        require,
-        v,
-        timeout,
-        preDispatch,
-        batchSize,
-        tempFolder,
-        maxNbytes,
-        mmapMode,
-        progressListener,
-        maxInFlight);
+    return new Settings(backend, nJobs, prefer, require, v, timeout, preDispatch, batchSize,
+        tempFolder, maxNbytes, mmapMode, progressListener, maxInFlight);
   }
 
   public Settings withTimeout(@Nullable Duration v) {
     Checks.requireArgument(
         v == null || (!v.isNegative() && !v.isZero()), "timeout must be positive, got %s", v);
-    return new Settings(
-        backend,
-        nJobs,
-        prefer,
-        require,
-        verbose,
-        v,
-        preDispatch,
-        batchSize,
-        tempFolder,
-        maxNbytes,
-        mmapMode,
-        progressListener,
-        maxInFlight);
+    return new Settings(backend, nJobs, prefer, require, verbose, v, preDispatch, batchSize,
+        tempFolder, maxNbytes, mmapMode, progressListener, maxInFlight);
   }
 
   public Settings withPreDispatch(@Nullable String v) {
     if (v != null) {
       PreDispatch.validate(v);
     }
-    return new Settings(
-        backend,
-        nJobs,
-        prefer,
-        require,
-        verbose,
-        timeout,
-        v,
-        batchSize,
-        tempFolder,
-        maxNbytes,
-        mmapMode,
-        progressListener,
-        maxInFlight);
+    return new Settings(backend, nJobs, prefer, require, verbose, timeout, v, batchSize,
+        tempFolder, maxNbytes, mmapMode, progressListener, maxInFlight);
   }
 
   public Settings withBatchSize(@Nullable Integer v) {
     Checks.requireArgument(
         v == null || v >= 0, "batchSize must be \"auto\" or a positive integer, got: %s", v);
-    return new Settings(
-        backend,
-        nJobs,
-        prefer,
-        require,
-        verbose,
-        timeout,
-        preDispatch,
-        v,
-        tempFolder,
-        maxNbytes,
-        mmapMode,
-        progressListener,
-        maxInFlight);
+    return new Settings(backend, nJobs, prefer, require, verbose, timeout, preDispatch, v,
+        tempFolder, maxNbytes, mmapMode, progressListener, maxInFlight);
   }
 
   public Settings withTempFolder(@Nullable Path v) {
-    return new Settings(
-        backend,
-        nJobs,
-        prefer,
-        require,
-        verbose,
-        timeout,
-        preDispatch,
-        batchSize,
-        v,
-        maxNbytes,
-        mmapMode,
-        progressListener,
-        maxInFlight);
+    return new Settings(backend, nJobs, prefer, require, verbose, timeout, preDispatch, batchSize,
+        v, maxNbytes, mmapMode, progressListener, maxInFlight);
   }
 
   public Settings withMaxNbytes(@Nullable Long v) {
     Checks.requireArgument(
         v == null || v >= -1, "maxNbytes must be >= 0 (or null to disable), got %s", v);
-    return new Settings(
-        backend,
-        nJobs,
-        prefer,
-        require,
-        verbose,
-        timeout,
-        preDispatch,
-        batchSize,
-        tempFolder,
-        v,
-        mmapMode,
-        progressListener,
-        maxInFlight);
+    return new Settings(backend, nJobs, prefer, require, verbose, timeout, preDispatch, batchSize,
+        tempFolder, v, mmapMode, progressListener, maxInFlight);
   }
 
   public Settings withMmapMode(@Nullable MmapMode v) {
-    return new Settings(
-        backend,
-        nJobs,
-        prefer,
-        require,
-        verbose,
-        timeout,
-        preDispatch,
-        batchSize,
-        tempFolder,
-        maxNbytes,
-        v,
-        progressListener,
-        maxInFlight);
+    return new Settings(backend, nJobs, prefer, require, verbose, timeout, preDispatch, batchSize,
+        tempFolder, maxNbytes, v, progressListener, maxInFlight);
   }
 
   public Settings withProgressListener(@Nullable ProgressListener v) {
-    return new Settings(
-        backend,
-        nJobs,
-        prefer,
-        require,
-        verbose,
-        timeout,
-        preDispatch,
-        batchSize,
-        tempFolder,
-        maxNbytes,
-        mmapMode,
-        v,
-        maxInFlight);
+    return new Settings(backend, nJobs, prefer, require, verbose, timeout, preDispatch, batchSize,
+        tempFolder, maxNbytes, mmapMode, v, maxInFlight);
   }
 
   public Settings withMaxInFlight(@Nullable Long v) {
     Checks.requireArgument(
         v == null || v > 0, "maxInFlight must be a positive number of bytes, got %s", v);
-    return new Settings(
-        backend,
-        nJobs,
-        prefer,
-        require,
-        verbose,
-        timeout,
-        preDispatch,
-        batchSize,
-        tempFolder,
-        maxNbytes,
-        mmapMode,
-        progressListener,
-        v);
+    return new Settings(backend, nJobs, prefer, require, verbose, timeout, preDispatch, batchSize,
+        tempFolder, maxNbytes, mmapMode, progressListener, v);
   }
 }

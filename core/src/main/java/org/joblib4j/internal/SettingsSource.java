@@ -18,18 +18,8 @@ import org.jspecify.annotations.Nullable;
 public final class SettingsSource {
   /** The options that can be set from outside, as their lowerCamelCase names. */
   static final String[] OPTIONS = {
-    "backend",
-    "nJobs",
-    "prefer",
-    "require",
-    "verbose",
-    "timeout",
-    "preDispatch",
-    "batchSize",
-    "tempFolder",
-    "maxNbytes",
-    "mmapMode",
-    "maxInFlight"
+    "backend", "nJobs", "prefer", "require", "verbose", "timeout", "preDispatch", "batchSize",
+    "tempFolder", "maxNbytes", "mmapMode", "maxInFlight"
   };
 
   private SettingsSource() {}
@@ -69,7 +59,8 @@ public final class SettingsSource {
         s = set(s, option, raw.trim());
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException(
-            Checks.format("Bad value '%s' in %s: %s", raw, where.apply(option), e.getMessage()), e);
+            Checks.format("Bad value '%s' in %s: %s", raw, where.apply(option), e.getMessage()),
+            e);
       }
     }
     return s;

@@ -27,7 +27,8 @@ public final class Sizes {
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(
           Checks.format(
-              "Invalid literal for size: '%s' should be a string like '10G', '500M', '50K'.", text),
+              "Invalid literal for size: '%s' should be a string like '10G', '500M', '50K'.",
+              text),
           e);
     }
   }

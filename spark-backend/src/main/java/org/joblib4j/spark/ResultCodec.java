@@ -90,9 +90,7 @@ final class ResultCodec {
       throw new IllegalStateException("An executor returned a malformed result");
     }
     int offset =
-        ((bytes[1] & 0xff) << 24)
-            | ((bytes[2] & 0xff) << 16)
-            | ((bytes[3] & 0xff) << 8)
+        ((bytes[1] & 0xff) << 24) | ((bytes[2] & 0xff) << 16) | ((bytes[3] & 0xff) << 8)
             | (bytes[4] & 0xff);
     try {
       return BatchResult.failure(

@@ -64,6 +64,7 @@ final class SparkContexts {
   private static final Pattern NOT_OPENED =
       Pattern.compile("module (\\S+) does not \"opens ([\\w.$]+)\"");
 
+
   private SparkContexts() {}
 
   /** Returns the active context, creating a local one when there is none. */

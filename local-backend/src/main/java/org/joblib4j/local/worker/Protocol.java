@@ -108,15 +108,7 @@ public final class Protocol {
   /** Writes one frame of {@code type} holding {@code payload[0, length)} and flushes. */
   public static void writeFrame(DataOutputStream out, byte type, byte[] payload, int length)
       throws IOException {
-    if (length < 0 || length > MAX_FRAME - 1) {
-      throw new IOException(
-          String.format(
-              Locale.ROOT,
-              "A frame of %d bytes is larger than the %d bytes a frame can hold; split the work"
-                  + " into smaller tasks or pass large values as arguments",
-              length,
-              MAX_FRAME - 1));
-    }
+    checkLength(length, 1);
     out.writeInt(length + 1);
     out.writeByte(type);
     out.write(payload, 0, length);
@@ -130,15 +122,7 @@ public final class Protocol {
   public static void writeBatch(
       DataOutputStream out, int from, int to, long part, byte[] payload, int length)
       throws IOException {
-    if (length < 0 || length > MAX_FRAME - 17) {
-      throw new IOException(
-          String.format(
-              Locale.ROOT,
-              "A batch of %d bytes is larger than the %d bytes a frame can hold; split the work"
-                  + " into smaller tasks or pass large values as arguments",
-              length,
-              MAX_FRAME - 17));
-    }
+    checkLength(length, 17);
     out.writeInt(length + 17);
     out.writeByte(BATCH);
     out.writeInt(from);
@@ -146,6 +130,19 @@ public final class Protocol {
     out.writeLong(part);
     out.write(payload, 0, length);
     out.flush();
+  }
+
+  /** Refuses a payload of {@code length} bytes that, with its {@code header}, exceeds a frame. */
+  private static void checkLength(int length, int header) throws IOException {
+    if (length < 0 || length > MAX_FRAME - header) {
+      throw new IOException(
+          String.format(
+              Locale.ROOT,
+              "A frame of %d bytes is larger than the %d bytes a frame can hold; split the work"
+                  + " into smaller tasks or pass large values as arguments",
+              length,
+              MAX_FRAME - header));
+    }
   }
 
   /**
