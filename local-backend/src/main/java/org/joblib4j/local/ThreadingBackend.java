@@ -41,9 +41,6 @@ final class ThreadingBackend implements ParallelBackend {
       new ThreadPoolExecutor(
           0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(), daemonThreads());
 
-  /** How long a task runs before idle loops take the tasks queued behind it in its batch. */
-  private static final long STALLED_NANOS = 10_000_000L;
-
   /** How often idle loops look for such a task during a call. */
   private static final long STEAL_POLL_MILLIS = 5;
 
@@ -172,7 +169,7 @@ final class ThreadingBackend implements ParallelBackend {
   private void steal() {
     for (Job job : running) {
       SplittableRun run = job.run;
-      SplittableRun.Segment taken = run == null ? null : run.split(STALLED_NANOS);
+      SplittableRun.Segment taken = run == null ? null : run.split(SplittableRun.STALLED_NANOS);
       if (taken != null) {
         try {
           run.run(taken);

@@ -18,6 +18,7 @@ import org.joblib4j.WorkerCrashedException;
 import org.joblib4j.local.worker.BatchCodec;
 import org.joblib4j.local.worker.FrameBuffer;
 import org.joblib4j.local.worker.Protocol;
+import org.joblib4j.local.worker.SplittableRun;
 import org.joblib4j.spi.FailureCodec;
 import org.jspecify.annotations.Nullable;
 
@@ -69,12 +70,6 @@ final class WorkerPool {
 
   /** Only batches this small are prefetched, so that writing one never waits for the worker. */
   private static final int PREFETCH_MAX_BYTES = 32 * 1024;
-
-  /**
-   * How long a batch runs before an idle worker may take the part of it that has not started: the
-   * worker gives it only when its running task has run this long, so tiny tasks never move.
-   */
-  private static final long STALLED_NANOS = 10_000_000L;
 
   /** How often the pool asks again while a worker is idle and others hold work not started. */
   private static final long SPLIT_CHECK_MILLIS = 5;
@@ -626,7 +621,9 @@ final class WorkerPool {
         continue;
       }
       later = true;
-      if (w.splitAsked || now - w.busySince < STALLED_NANOS || now - w.splitAfter < 0) {
+      if (w.splitAsked
+          || now - w.busySince < SplittableRun.STALLED_NANOS
+          || now - w.splitAfter < 0) {
         continue;
       }
       w.splitAsked = true;

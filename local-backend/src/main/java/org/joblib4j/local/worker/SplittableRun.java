@@ -42,6 +42,13 @@ public final class SplittableRun {
    */
   static final long EARLY_EVERY_NANOS = 5_000_000L;
 
+  /**
+   * How long a task runs before the unstarted tasks behind it in its batch may go to an idle
+   * thread or worker: long enough that tiny tasks never move, short enough that a straggler's
+   * batch-mates barely wait.
+   */
+  public static final long STALLED_NANOS = 10_000_000L;
+
   /** A block of claimed tasks that runs shorter than this doubles the next claim. */
   private static final long BLOCK_NANOS = 50_000L;
 
@@ -158,20 +165,6 @@ public final class SplittableRun {
       }
     }
     return -1;
-  }
-
-  /** Returns whether some segment still has tasks that no thread has started. */
-  public synchronized boolean hasUnstarted() {
-    if (finished || failure != null) {
-      return false;
-    }
-    for (Segment s : segments) {
-      long state = s.state.get();
-      if (next(state) < end(state)) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /** Runs {@code segment}, taken by {@link #split}, in the calling thread. */

@@ -70,9 +70,6 @@ public final class WorkerMain {
   private volatile long currentPart;
   private volatile @Nullable IOException runnerFailure;
 
-  /** How long a task runs before the parent may run the unstarted end of its batch elsewhere. */
-  private static final long STALLED_NANOS = 10_000_000L;
-
   private WorkerMain(DataInputStream in, DataOutputStream out, ClassLoader loader) {
     this.in = in;
     this.out = out;
@@ -221,7 +218,7 @@ public final class WorkerMain {
       }
       SplittableRun run = current;
       if (cut < 0 && run != null && !starting) {
-        cut = run.giveAway(STALLED_NANOS);
+        cut = run.giveAway(SplittableRun.STALLED_NANOS);
         part = currentPart;
       }
       splitAnswer.clear();
